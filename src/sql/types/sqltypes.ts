@@ -1,0 +1,253 @@
+/**
+ * The generic SQL types. Each fixes the JavaScript representation of its
+ * values whatever the driver returns, so a value reads back the same on every
+ * database (see docs/values.md for the table).
+ *
+ * @module
+ */
+import { DataError } from "../../errors/index.js";
+import { TypeEngine, type ValueProcessor } from "./type-api.js";
+
+function reject(typeName: string, value: unknown, why: string): never {
+  throw new DataError(`Cannot use ${describe(value)} as a ${typeName} value: ${why}.`);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === "bigint") return `${value}n`;
+  return String(value);
+}
+
+/** A 32-bit integer; values are `number`. */
+export class Integer extends TypeEngine<number> {
+  readonly typeName: string = "Integer";
+  override bindProcessor(): ValueProcessor<number, unknown> {
+    return (value) => {
+      if (typeof value === "bigint") return value;
+      if (typeof value !== "number" || !Number.isSafeInteger(value)) reject(this.typeName, value, "expected a safe integer");
+      return value;
+    };
+  }
+  override resultProcessor(): ValueProcessor<unknown, number> {
+    return (value) => (typeof value === "number" ? value : Number(value));
+  }
+}
+
+/** A 16-bit integer; values are `number`. */
+export class SmallInteger extends Integer {
+  override readonly typeName: string = "SmallInteger";
+}
+
+/**
+ * A 64-bit integer; values are `bigint`, exact on every driver (a driver that
+ * returns a number or a string is converted).
+ */
+export class BigInteger extends TypeEngine<bigint> {
+  readonly typeName: string = "BigInteger";
+  override bindProcessor(): ValueProcessor<bigint, unknown> {
+    return (value) => {
+      if (typeof value === "bigint") return value;
+      if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
+      return reject(this.typeName, value, "expected a bigint or a safe integer");
+    };
+  }
+  override resultProcessor(): ValueProcessor<unknown, bigint> {
+    return (value) => (typeof value === "bigint" ? value : BigInt(value as string | number));
+  }
+}
+
+/** A binary floating-point number; values are `number` (NaN and ±Infinity where the database stores them). */
+export class Float extends TypeEngine<number> {
+  readonly typeName: string = "Float";
+  override resultProcessor(): ValueProcessor<unknown, number> {
+    return (value) => (typeof value === "number" ? value : Number(value));
+  }
+}
+
+/**
+ * An exact decimal number; values are decimal strings (`"12.50"`), never a
+ * lossy JavaScript number. A `number` is accepted when binding.
+ */
+export class Numeric extends TypeEngine<string> {
+  readonly typeName: string;
+  constructor(
+    readonly precision?: number,
+    readonly scale?: number,
+  ) {
+    super();
+    this.typeName = precision === undefined ? "Numeric" : `Numeric(${precision}${scale === undefined ? "" : `, ${scale}`})`;
+  }
+  override bindProcessor(): ValueProcessor<string, unknown> {
+    return (value: unknown) => {
+      if (typeof value === "number") {
+        if (!Number.isFinite(value)) reject(this.typeName, value, "a decimal column cannot hold NaN or Infinity");
+        return String(value);
+      }
+      if (typeof value === "bigint") return value.toString();
+      if (typeof value !== "string" || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim())) {
+        reject(this.typeName, value, "expected a decimal string or a finite number");
+      }
+      return value;
+    };
+  }
+  override resultProcessor(): ValueProcessor<unknown, string> {
+    return (value) => (typeof value === "string" ? value : String(value));
+  }
+}
+
+/** A boolean; SQLite's and MySQL's 0/1 are read back as `false`/`true`. */
+export class Boolean extends TypeEngine<boolean> {
+  readonly typeName: string = "Boolean";
+  override bindProcessor(): ValueProcessor<boolean, unknown> {
+    return (value: unknown) => {
+      if (typeof value !== "boolean") reject(this.typeName, value, "expected true or false");
+      return value;
+    };
+  }
+  override resultProcessor(): ValueProcessor<unknown, boolean> {
+    return (value) => {
+      if (typeof value === "boolean") return value;
+      if (typeof value === "number" || typeof value === "bigint") return value !== 0 && value !== 0n;
+      if (typeof value === "string") return value === "1" || value === "t" || value === "true";
+      return globalThis.Boolean(value);
+    };
+  }
+}
+
+/** A string, optionally with a maximum length. */
+export class String extends TypeEngine<string> {
+  readonly typeName: string;
+  constructor(readonly length?: number) {
+    super();
+    this.typeName = length === undefined ? "String" : `String(${length})`;
+  }
+  override resultProcessor(): ValueProcessor<unknown, string> {
+    return (value) => (typeof value === "string" ? value : globalThis.String(value));
+  }
+}
+
+/** An unbounded string. */
+export class Text extends String {
+  override readonly typeName: string = "Text";
+}
+
+/** Bytes; values are `Uint8Array` (a Node `Buffer` is one). */
+export class LargeBinary extends TypeEngine<Uint8Array> {
+  readonly typeName: string = "LargeBinary";
+  override resultProcessor(): ValueProcessor<unknown, Uint8Array> {
+    return (value) => (value instanceof Uint8Array ? value : new TextEncoder().encode(globalThis.String(value)));
+  }
+}
+
+const DATE_PATTERN = /^\d{4,}-\d{2}-\d{2}$/;
+
+/**
+ * A calendar date; values are `"YYYY-MM-DD"` strings, so a date never shifts
+ * with the process time zone. A `Date` is accepted when binding (its UTC day).
+ */
+export class Date extends TypeEngine<string> {
+  readonly typeName: string = "Date";
+  override bindProcessor(): ValueProcessor<string, unknown> {
+    return (value: unknown) => {
+      if (value instanceof globalThis.Date) {
+        if (Number.isNaN(value.getTime())) reject(this.typeName, value, "the Date is invalid");
+        return value.toISOString().slice(0, 10);
+      }
+      if (typeof value !== "string" || !DATE_PATTERN.test(value)) reject(this.typeName, value, 'expected "YYYY-MM-DD"');
+      return value;
+    };
+  }
+  override resultProcessor(): ValueProcessor<unknown, string> {
+    return (value) => {
+      if (typeof value === "string") return value.length > 10 && value[10] === " " ? value.slice(0, 10) : value;
+      if (value instanceof globalThis.Date) return value.toISOString().slice(0, 10);
+      return globalThis.String(value);
+    };
+  }
+}
+
+/** A time of day; values are `"HH:MM:SS[.ffffff]"` strings. */
+export class Time extends TypeEngine<string> {
+  readonly typeName: string = "Time";
+  override resultProcessor(): ValueProcessor<unknown, string> {
+    return (value) => globalThis.String(value);
+  }
+}
+
+/** Options of {@link DateTime}. */
+export interface DateTimeOptions {
+  /** A column that stores the instant with its zone (`timestamptz` on PostgreSQL). */
+  timezone?: boolean;
+}
+
+/**
+ * A timestamp; values are `Date`. With `timezone: true` it is an instant. Without,
+ * the wall-clock time is read and written as if it were UTC, so it never moves
+ * with the process time zone. Millisecond precision (JavaScript's `Date`).
+ */
+export class DateTime extends TypeEngine<globalThis.Date> {
+  readonly typeName: string;
+  readonly timezone: boolean;
+  constructor(options: DateTimeOptions = {}) {
+    super();
+    this.timezone = options.timezone ?? false;
+    this.typeName = this.timezone ? "DateTime(timezone)" : "DateTime";
+  }
+  override bindProcessor(): ValueProcessor<globalThis.Date, unknown> {
+    return (value: unknown) => {
+      if (!(value instanceof globalThis.Date)) reject(this.typeName, value, "expected a Date");
+      if (Number.isNaN(value.getTime())) reject(this.typeName, value, "the Date is invalid");
+      return value;
+    };
+  }
+  override resultProcessor(): ValueProcessor<unknown, globalThis.Date> {
+    return (value) => {
+      if (value instanceof globalThis.Date) return value;
+      if (typeof value === "string") return parseTimestamp(value);
+      return new globalThis.Date(value as number);
+    };
+  }
+}
+
+/** Parses `YYYY-MM-DD[ T]HH:MM:SS[.fff][zone]`; no zone means UTC wall-clock. */
+export function parseTimestamp(text: string): globalThis.Date {
+  const iso = text.includes("T") ? text : text.replace(" ", "T");
+  const hasZone = /(Z|[+-]\d{2}(:?\d{2})?)$/.test(iso);
+  const normalised = hasZone ? iso.replace(/([+-]\d{2})$/, "$1:00") : `${iso}Z`;
+  const date = new globalThis.Date(normalised);
+  if (Number.isNaN(date.getTime())) throw new DataError(`Cannot read ${JSON.stringify(text)} as a timestamp.`);
+  return date;
+}
+
+/** A JSON document; values are the parsed JavaScript value. */
+export class JSON<T = unknown> extends TypeEngine<T> {
+  readonly typeName: string = "JSON";
+  override bindProcessor(): ValueProcessor<T, unknown> {
+    return (value) => globalThis.JSON.stringify(value);
+  }
+  override resultProcessor(): ValueProcessor<unknown, T> {
+    return (value) => (typeof value === "string" ? (globalThis.JSON.parse(value) as T) : (value as T));
+  }
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID; values are lower-case canonical strings. */
+export class UUID extends TypeEngine<string> {
+  readonly typeName: string = "UUID";
+  override bindProcessor(): ValueProcessor<string, unknown> {
+    return (value: unknown) => {
+      if (typeof value !== "string" || !UUID_PATTERN.test(value)) reject(this.typeName, value, "expected a UUID string");
+      return value.toLowerCase();
+    };
+  }
+  override resultProcessor(): ValueProcessor<unknown, string> {
+    return (value) => {
+      if (value instanceof Uint8Array && value.byteLength === 16) {
+        const hex = Array.from(value, (b) => b.toString(16).padStart(2, "0")).join("");
+        return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+      }
+      return globalThis.String(value).toLowerCase();
+    };
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The base of every SQL type. A type carries the TypeScript type of its values
+ * (as a phantom) and the conversions between JavaScript values and the values
+ * a driver sends and receives.
+ *
+ * @module
+ */
+
+/** Converts a value on its way to or from the driver. Never called with `null`. */
+export type ValueProcessor<In, Out> = (value: In) => Out;
+
+/** A SQL type whose values are `T` in TypeScript. */
+export abstract class TypeEngine<T = unknown> {
+  /** Phantom: the TypeScript type of the values. Never set at run time. */
+  declare readonly _tsType: T;
+  /** The type's name as shown in error messages (`Integer`, `Numeric(10, 2)`). */
+  abstract readonly typeName: string;
+
+  /** The conversion applied to a non-null value before it is bound, if any. */
+  bindProcessor(): ValueProcessor<T, unknown> | undefined {
+    return undefined;
+  }
+
+  /** The conversion applied to a non-null value read from the driver, if any. */
+  resultProcessor(): ValueProcessor<unknown, T> | undefined {
+    return undefined;
+  }
+
+  toString(): string {
+    return this.typeName;
+  }
+}
+
+/** The TypeScript type carried by a SQL type. */
+export type TypeOf<X> = X extends TypeEngine<infer T> ? T : never;
+
+/** A type that knows nothing: values pass through unchanged. */
+export class NullType extends TypeEngine<unknown> {
+  readonly typeName = "NullType";
+}

@@ -1,0 +1,2 @@
+export { redactSecrets } from "./redact.js";
+export { deferred, type Deferred } from "./deferred.js";

@@ -1,41 +1,58 @@
 import { NoSuchModuleError } from "../errors/index.js";
 import type { DialectModule, DriverAdapter } from "./interfaces.js";
 
-type DialectLoader = () => Promise<DialectModule>;
+/** How a dialect is registered: its driver names, known without loading it, and its loader. */
+export interface DialectRegistration {
+  readonly drivers: readonly string[];
+  readonly defaultDriver: string;
+  readonly load: () => Promise<DialectModule>;
+}
 
-const loaders = new Map<string, DialectLoader>();
+const registrations = new Map<string, DialectRegistration>();
 
 /**
  * Registers a dialect under a URL scheme name, loaded on first use. Third-party
  * dialects call this; the built-in ones are registered by the package entry.
  */
-export function registerDialect(name: string, loader: DialectLoader): void {
-  loaders.set(name.toLowerCase(), loader);
+export function registerDialect(name: string, registration: DialectRegistration): void {
+  registrations.set(name.toLowerCase(), registration);
 }
 
 /** The names of the registered dialects. */
 export function registeredDialects(): string[] {
-  return [...loaders.keys()].sort();
+  return [...registrations.keys()].sort();
 }
 
-/** Loads a dialect module and one of its drivers; unknown names list the known ones. */
-export async function loadDialect(
-  dialectName: string,
-  driverName: string | undefined,
-): Promise<{ module: DialectModule; driver: DriverAdapter }> {
-  const loader = loaders.get(dialectName);
-  if (loader === undefined) {
+/**
+ * Checks that a dialect and driver are registered, without loading anything;
+ * returns the driver name (the default when none was given).
+ */
+export function resolveDriverName(dialectName: string, driverName: string | undefined): string {
+  const registration = registrations.get(dialectName);
+  if (registration === undefined) {
     throw new NoSuchModuleError(
       `Unknown dialect "${dialectName}". Known dialects: ${registeredDialects().join(", ") || "(none registered)"}.`,
     );
   }
-  const module = await loader();
-  const name = driverName ?? module.defaultDriver;
+  const name = driverName ?? registration.defaultDriver;
+  if (!registration.drivers.includes(name)) {
+    throw new NoSuchModuleError(
+      `Unknown driver "${name}" for dialect "${dialectName}". Known drivers: ${[...registration.drivers].sort().join(", ")}.`,
+    );
+  }
+  return name;
+}
+
+/** Loads a dialect module and one of its drivers (which imports the driver package). */
+export async function loadDialect(
+  dialectName: string,
+  driverName: string | undefined,
+): Promise<{ module: DialectModule; driver: DriverAdapter }> {
+  const name = resolveDriverName(dialectName, driverName);
+  const module = await (registrations.get(dialectName) as DialectRegistration).load();
   const loadDriver = module.drivers[name];
   if (loadDriver === undefined) {
-    throw new NoSuchModuleError(
-      `Unknown driver "${name}" for dialect "${dialectName}". Known drivers: ${Object.keys(module.drivers).sort().join(", ")}.`,
-    );
+    throw new NoSuchModuleError(`The dialect module "${dialectName}" does not provide the driver "${name}".`);
   }
   return { module, driver: await loadDriver() };
 }

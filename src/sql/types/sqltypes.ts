@@ -13,9 +13,9 @@ function reject(typeName: string, value: unknown, why: string): never {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === "string") return globalThis.JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (typeof value === "bigint") return `${value}n`;
-  return String(value);
+  return globalThis.String(value);
 }
 
 /** A 32-bit integer; values are `number`. */
@@ -81,7 +81,7 @@ export class Numeric extends TypeEngine<string> {
     return (value: unknown) => {
       if (typeof value === "number") {
         if (!Number.isFinite(value)) reject(this.typeName, value, "a decimal column cannot hold NaN or Infinity");
-        return String(value);
+        return globalThis.String(value);
       }
       if (typeof value === "bigint") return value.toString();
       if (typeof value !== "string" || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim())) {
@@ -91,7 +91,7 @@ export class Numeric extends TypeEngine<string> {
     };
   }
   override resultProcessor(): ValueProcessor<unknown, string> {
-    return (value) => (typeof value === "string" ? value : String(value));
+    return (value) => (typeof value === "string" ? value : globalThis.String(value));
   }
 }
 
@@ -215,7 +215,7 @@ export function parseTimestamp(text: string): globalThis.Date {
   const hasZone = /(Z|[+-]\d{2}(:?\d{2})?)$/.test(iso);
   const normalised = hasZone ? iso.replace(/([+-]\d{2})$/, "$1:00") : `${iso}Z`;
   const date = new globalThis.Date(normalised);
-  if (Number.isNaN(date.getTime())) throw new DataError(`Cannot read ${JSON.stringify(text)} as a timestamp.`);
+  if (Number.isNaN(date.getTime())) throw new DataError(`Cannot read ${globalThis.JSON.stringify(text)} as a timestamp.`);
   return date;
 }
 

@@ -1,0 +1,26 @@
+/**
+ * Registers the dialects that ship with Athanor. Each loads, with its driver
+ * package, only when an engine first connects with it.
+ */
+import { registerDialect } from "../engine/index.js";
+
+registerDialect("postgresql", {
+  drivers: ["pg", "postgres", "pglite"],
+  defaultDriver: "pg",
+  load: () => import("./postgresql/index.js").then((m) => m.postgresqlDialect),
+});
+registerDialect("sqlite", {
+  drivers: ["better-sqlite3"],
+  defaultDriver: "better-sqlite3",
+  load: () => import("./sqlite/index.js").then((m) => m.sqliteDialect),
+});
+registerDialect("mysql", {
+  drivers: ["mysql2"],
+  defaultDriver: "mysql2",
+  load: () => import("./mysql/index.js").then((m) => m.mysqlDialect),
+});
+registerDialect("mariadb", {
+  drivers: ["mysql2"],
+  defaultDriver: "mysql2",
+  load: () => import("./mysql/index.js").then((m) => m.mariadbDialect),
+});

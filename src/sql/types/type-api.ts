@@ -6,8 +6,12 @@
  * @module
  */
 
-/** Converts a value on its way to or from the driver. Never called with `null`. */
-export type ValueProcessor<In, Out> = (value: In) => Out;
+/**
+ * Converts a value on its way to or from the driver. Never called with `null`.
+ * Written as a method type so its parameter is bivariant: a `TypeEngine<number>`
+ * can then stand where any `TypeEngine` is expected.
+ */
+export type ValueProcessor<In, Out> = { process(value: In): Out }["process"];
 
 /** A SQL type whose values are `T` in TypeScript. */
 export abstract class TypeEngine<T = unknown> {

@@ -1,0 +1,44 @@
+import { DefaultDialect } from "../../engine/default-dialect.js";
+import type { DialectCapabilities, DriverAdapter, IsolationLevel } from "../../engine/interfaces.js";
+import { PostgresCompiler } from "./compiler.js";
+
+const ISOLATION_LEVELS: readonly IsolationLevel[] = Object.freeze([
+  "SERIALIZABLE",
+  "REPEATABLE READ",
+  "READ COMMITTED",
+  "READ UNCOMMITTED",
+  "AUTOCOMMIT",
+]);
+
+/**
+ * PostgreSQL, through one of the `pg`, `postgres` (postgres.js) or `pglite`
+ * drivers. DDL is transactional and every statement can use RETURNING.
+ */
+export class PostgresDialect extends DefaultDialect {
+  readonly name = "postgresql";
+  readonly capabilities: DialectCapabilities;
+  readonly isolationLevelQuery = "SHOW TRANSACTION ISOLATION LEVEL";
+
+  constructor(driver: DriverAdapter) {
+    super(driver);
+    this.capabilities = Object.freeze({
+      returning: true,
+      savepoints: true,
+      transactionalDdl: true,
+      // PGlite has no server-side cursor over its single in-process connection: its cursor buffers.
+      serverSideCursors: driver.name !== "pglite",
+      isolationLevels: ISOLATION_LEVELS,
+    });
+  }
+
+  createCompiler(): PostgresCompiler {
+    return new PostgresCompiler();
+  }
+
+  override beginStatements(isolationLevel?: IsolationLevel): readonly string[] {
+    if (isolationLevel === undefined) return ["BEGIN"];
+    // The engine begins nothing in autocommit mode; answer consistently if asked anyway.
+    if (isolationLevel === "AUTOCOMMIT") return [];
+    return [`BEGIN ISOLATION LEVEL ${isolationLevel}`];
+  }
+}

@@ -219,6 +219,7 @@ export class Connection implements AsyncDisposable {
     const driver = this.#driver();
     if (this.#isolationLevel !== "AUTOCOMMIT") await this.#control(driver, this.engine.dialect.commitStatement);
     this.#endTransaction();
+    if (this.#pooled !== undefined) this.#pooled.resetNeeded = false;
     this.engine.events.emit("commit", this);
   }
 
@@ -265,7 +266,7 @@ export class Connection implements AsyncDisposable {
     this.#assertOpen();
     const pooled = this.#pooled;
     this.#pooled = undefined;
-    if (this.#transaction !== undefined) {
+    if (this.#holdsServerTransaction()) {
       this.#pendingRollback = new InvalidRequestError("The connection was invalidated inside a transaction.");
     }
     if (pooled !== undefined) await pooled.invalidate(reason);
@@ -370,11 +371,15 @@ export class Connection implements AsyncDisposable {
     this.engine.events.emit("begin", this);
   }
 
+  /** True when a transaction is open on the server (under AUTOCOMMIT nothing is, and nothing can be lost). */
+  #holdsServerTransaction(): boolean {
+    return this.#transaction !== undefined && this.#isolationLevel !== "AUTOCOMMIT";
+  }
+
   #endTransaction(): void {
     this.#transaction?._deactivate();
     this.#transaction = undefined;
     for (const nested of this.#savepoints.splice(0)) nested._deactivate();
-    if (this.#pooled !== undefined && this.#isolationLevel !== "AUTOCOMMIT") this.#pooled.resetNeeded = false;
   }
 
   /** Runs a transaction-control statement, logged like any other. */
@@ -434,7 +439,7 @@ export class Connection implements AsyncDisposable {
     if (context.isDisconnect) {
       const pooled = this.#pooled;
       this.#pooled = undefined;
-      if (this.#transaction !== undefined) this.#pendingRollback = context.error;
+      if (this.#holdsServerTransaction()) this.#pendingRollback = context.error;
       if (pooled !== undefined) await pooled.invalidate(context.error, true);
     }
     return context.error;

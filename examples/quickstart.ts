@@ -7,7 +7,7 @@
  */
 import { Integer, createEngine, text } from "athanor";
 
-const url = process.argv[2] ?? process.env.DATABASE_URL ?? "postgresql+pglite://";
+const url = process.argv[2] || process.env.DATABASE_URL || "postgresql+pglite://";
 const engine = createEngine(url, { echo: true });
 console.log(`Engine: ${engine}`);
 

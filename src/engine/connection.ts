@@ -425,7 +425,10 @@ export class Connection implements AsyncDisposable {
     executemany: boolean,
     cached: boolean | undefined,
   ): ExecuteContext | undefined {
-    if (this.engine.echo !== false) this.engine.logStatement(sql, executemany ? [`${params.length} parameter sets`] : (params as unknown[]), cached);
+    if (this.engine.echo !== false) {
+      if (executemany) this.engine.logStatement(sql, (params[0] as unknown[] | undefined) ?? [], cached, params.length);
+      else this.engine.logStatement(sql, params as unknown[], cached);
+    }
     const events = this.engine.events;
     if (!events.has("beforeExecute") && !events.has("afterExecute")) return undefined;
     const context: ExecuteContext = { connection: this, sql, params, executemany };

@@ -262,10 +262,12 @@ export class Engine {
   }
 
   /** @internal Logs a statement when `echo` is on. */
-  logStatement(sql: string, params: readonly unknown[], cached: boolean | undefined): void {
+  logStatement(sql: string, params: readonly unknown[], cached: boolean | undefined, parameterSets?: number): void {
     if (this.echo === false) return;
     const origin = cached === undefined ? "" : cached ? " [cached]" : " [compiled]";
-    this.logger.info(redactSecrets(`${sql}${origin} ${describeParams(params) || "[no parameters]"}`, [this.url.password]));
+    const shown = describeParams(params) || "[no parameters]";
+    const values = parameterSets === undefined ? shown : `[${parameterSets} parameter sets, the first: ${shown}]`;
+    this.logger.info(redactSecrets(`${sql}${origin} ${values}`, [this.url.password]));
   }
 
   /** @internal Logs result rows when `echo` is `"debug"`. */

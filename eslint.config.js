@@ -1,5 +1,6 @@
 // @ts-check
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -18,5 +19,9 @@ export default tseslint.config(
   {
     files: ["examples/**", "bench/**", "scripts/**", "test/**"],
     rules: { "no-console": "off" },
+  },
+  {
+    files: ["**/*.mjs", "**/*.js"],
+    languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -158,4 +158,28 @@ describeEachBackend("execute and results", (ctx) => {
     expect(selects[0]).toMatch(/\[compiled\] \[1\]$/);
     expect(selects[1]).toMatch(/\[cached\] \[2\]$/);
   });
+
+  it("echo 'debug' logs statements, parameters and rows through the logger; execute events see each statement", async () => {
+    const logs: string[] = [];
+    const engine = ctx.newEngine({ echo: "debug", logger: { info: (m) => logs.push(`info ${m}`), debug: (m) => logs.push(`debug ${m}`) } });
+    const seen: string[] = [];
+    engine.events.on("beforeExecute", (c) => seen.push(`before ${c.sql} ${JSON.stringify(c.params)}`));
+    engine.events.on("afterExecute", (c, rowcount) => seen.push(`after ${c.sql} ${rowcount}`));
+    await engine.connect((conn) => conn.execute(text("select :a as echo_probe"), { a: "x" }));
+    const placeholder = ctx.backend.dialect === "postgresql" ? "$1" : "?";
+    expect(logs).toContain(`info select ${placeholder} as echo_probe [compiled] ["x"]`);
+    expect(logs).toContain('debug Col ["echo_probe"]');
+    expect(logs).toContain('debug Row ["x"]');
+    expect(seen).toEqual([`before select ${placeholder} as echo_probe ["x"]`, `after select ${placeholder} as echo_probe 1`]);
+  });
+
+  it("a beforeExecute listener that throws cancels the statement", async () => {
+    const engine = ctx.newEngine();
+    engine.events.on("beforeExecute", () => {
+      throw new Error("not today");
+    });
+    await expect(engine.connect((conn) => conn.execute(text(`delete from ${table}`)))).rejects.toThrow("not today");
+    const n = await ctx.engine.connect(async (conn) => (await conn.execute(text(`select count(*) as n from ${table}`).columns({ n: new Integer() }))).scalarOne());
+    expect(n).toBe(3);
+  });
 });

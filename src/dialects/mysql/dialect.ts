@@ -1,0 +1,54 @@
+import { DefaultDialect } from "../../engine/default-dialect.js";
+import type { DialectCapabilities, IsolationLevel } from "../../engine/interfaces.js";
+import type { SQLCompiler } from "../../sql/index.js";
+import { MySQLCompiler } from "./compiler.js";
+
+const CAPABILITIES: DialectCapabilities = Object.freeze({
+  returning: false,
+  savepoints: true,
+  // Every DDL statement commits the open transaction implicitly.
+  transactionalDdl: false,
+  // mysql2 streams a result off the socket, pausing it between batches.
+  serverSideCursors: true,
+  isolationLevels: Object.freeze([
+    "SERIALIZABLE",
+    "REPEATABLE READ",
+    "READ COMMITTED",
+    "READ UNCOMMITTED",
+    "AUTOCOMMIT",
+  ] as const),
+});
+
+/** The MySQL dialect (MySQL 8). */
+export class MySQLDialect extends DefaultDialect {
+  readonly name: string = "mysql";
+  readonly capabilities: DialectCapabilities = CAPABILITIES;
+  /** MySQL 8 removed `tx_isolation`; the engine turns `REPEATABLE-READ` into `REPEATABLE READ`. */
+  readonly isolationLevelQuery: string = "SELECT @@transaction_isolation";
+
+  override createCompiler(): SQLCompiler {
+    return new MySQLCompiler();
+  }
+
+  /**
+   * `START TRANSACTION`, preceded by `SET TRANSACTION ISOLATION LEVEL` (which
+   * applies to the next transaction only) when a level is named.
+   * `AUTOCOMMIT` begins nothing.
+   */
+  override beginStatements(isolationLevel?: IsolationLevel): readonly string[] {
+    if (isolationLevel === undefined) return ["START TRANSACTION"];
+    if (isolationLevel === "AUTOCOMMIT") return [];
+    return [`SET TRANSACTION ISOLATION LEVEL ${isolationLevel}`, "START TRANSACTION"];
+  }
+}
+
+/**
+ * The MariaDB dialect. MariaDB 10.5+ has `INSERT ... RETURNING` and
+ * `DELETE ... RETURNING` but no `UPDATE ... RETURNING`, so the generic
+ * `returning` capability stays false.
+ */
+export class MariaDBDialect extends MySQLDialect {
+  override readonly name: string = "mariadb";
+  /** MariaDB 10.x has only `tx_isolation` (`transaction_isolation` arrived in 11.1). */
+  override readonly isolationLevelQuery: string = "SELECT @@tx_isolation";
+}

@@ -101,8 +101,17 @@ export class Connection implements AsyncDisposable {
     this.#isolationLevel = level;
   }
 
-  /** Asks the database for the isolation level of the current (or next) transaction. */
+  /**
+   * The isolation level of the current transaction: the level this connection
+   * began it with when one was set, otherwise what the database reports for the
+   * session. (MySQL applies `SET TRANSACTION ISOLATION LEVEL` to the next
+   * transaction only and never reports it back, so asking the server would be
+   * wrong there.)
+   */
   async getIsolationLevel(): Promise<string> {
+    if (this.#transaction !== undefined && this.#isolationLevel !== undefined && this.#isolationLevel !== "AUTOCOMMIT") {
+      return this.#isolationLevel;
+    }
     const result = await this.execDriverSql(this.engine.dialect.isolationLevelQuery);
     const value = result.scalar();
     return String(value).replace(/-/g, " ").toUpperCase();

@@ -16,7 +16,7 @@ export function resultMeta(
   types: Readonly<Record<string, TypeEngine>> | undefined,
 ): ResultMeta {
   if (types === undefined) return { columns, processors: undefined };
-  const processors = columns.map((c) => types[c.name]?.resultProcessor() as ValueProcessor<unknown, unknown> | undefined);
+  const processors = columns.map((c) => types[c.name]?.resultProcessor(c.type) as ValueProcessor<unknown, unknown> | undefined);
   return { columns, processors: processors.some((p) => p !== undefined) ? processors : undefined };
 }
 

@@ -156,6 +156,26 @@ describeEachBackend("transactions", (ctx) => {
     expect(() => conn.setIsolationLevel("NOPE" as never)).toThrow(/Unknown isolation level/);
   });
 
+  it("the isolation level really applies: REPEATABLE READ keeps its snapshot, READ COMMITTED sees new commits", async () => {
+    const levels = ctx.engine.dialect.capabilities.isolationLevels;
+    if (!levels.includes("READ COMMITTED") || ctx.backend.id === "pglite") return; // PGlite has one connection
+    for (const [level, seen] of [["REPEATABLE READ", 0], ["READ COMMITTED", 1]] as const) {
+      await ctx.engine.begin((c) => c.execute(text(`delete from ${table}`)));
+      const reader = await ctx.engine.connect({ isolationLevel: level });
+      await reader.begin();
+      expect(await count(reader)).toBe(0);
+      await ctx.engine.begin((writer) => insert(writer, 1));
+      expect(await count(reader)).toBe(seen);
+      await reader.close();
+    }
+  });
+
+  it("the database's own level is reported outside an explicit one", async () => {
+    await using conn = await ctx.engine.connect();
+    const expected = { postgresql: "READ COMMITTED", mysql: "REPEATABLE READ", sqlite: "SERIALIZABLE" }[ctx.backend.dialect];
+    expect(await conn.getIsolationLevel()).toBe(expected);
+  });
+
   it("AUTOCOMMIT keeps each statement without commit()", async () => {
     const conn = await ctx.engine.connect({ isolationLevel: "AUTOCOMMIT" });
     await insert(conn, 7);

@@ -96,6 +96,20 @@ describeEachBackend("values", (ctx) => {
     expect(row.i).toBe(0);
   });
 
+  it("JSON documents of every shape round-trip through the JSON type", async () => {
+    const docs = ["abc", 42, null, [1, [2]], { k: "v" }, true, "", "123"];
+    await ctx.engine.begin((conn) =>
+      conn.execute(
+        text(`insert into ${table} (id, j) values (:id, :j)`).bindparams({}, { j: new JSONType() }),
+        docs.map((j, i) => ({ id: 200 + i, j })),
+      ),
+    );
+    const back = await ctx.engine.connect(async (conn) =>
+      (await conn.execute(text(`select j from ${table} where id >= 200 and id < 300 order by id`).columns({ j: new JSONType() }))).scalars().all(),
+    );
+    expect(back).toEqual(docs);
+  });
+
   it("a 1 MB string round-trips", async () => {
     const big = "x".repeat(1024 * 1024 - 3) + "end";
     await ctx.engine.begin((conn) => conn.execute(text(`insert into ${table} (id, s) values (102, :s)`), { s: big }));

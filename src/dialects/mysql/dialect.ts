@@ -52,3 +52,4 @@ export class MariaDBDialect extends MySQLDialect {
   /** MariaDB 10.x has only `tx_isolation` (`transaction_isolation` arrived in 11.1). */
   override readonly isolationLevelQuery: string = "SELECT @@tx_isolation";
 }
+

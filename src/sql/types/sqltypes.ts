@@ -219,13 +219,21 @@ export function parseTimestamp(text: string): globalThis.Date {
   return date;
 }
 
-/** A JSON document; values are the parsed JavaScript value. */
+const DRIVER_PARSED_JSON = new Set(["json", "jsonb"]);
+
+/**
+ * A JSON document; values are the parsed JavaScript value. Drivers parse
+ * columns they know to be JSON (PostgreSQL json/jsonb, MySQL JSON); text that
+ * holds JSON (SQLite, MariaDB's LONGTEXT) is parsed here.
+ */
 export class JSON<T = unknown> extends TypeEngine<T> {
   readonly typeName: string = "JSON";
   override bindProcessor(): ValueProcessor<T, unknown> {
     return (value) => globalThis.JSON.stringify(value);
   }
-  override resultProcessor(): ValueProcessor<unknown, T> {
+  override resultProcessor(driverType?: string): ValueProcessor<unknown, T> | undefined {
+    // Parsing again what the driver parsed would turn the document "abc" into an error.
+    if (driverType !== undefined && DRIVER_PARSED_JSON.has(driverType)) return undefined;
     return (value) => (typeof value === "string" ? (globalThis.JSON.parse(value) as T) : (value as T));
   }
 }

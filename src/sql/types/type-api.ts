@@ -25,8 +25,12 @@ export abstract class TypeEngine<T = unknown> {
     return undefined;
   }
 
-  /** The conversion applied to a non-null value read from the driver, if any. */
-  resultProcessor(): ValueProcessor<unknown, T> | undefined {
+  /**
+   * The conversion applied to a non-null value read from the driver, if any.
+   * `driverType` is the column type the driver reported (`jsonb`, `tinyint(1)`,
+   * ...), when it reported one: a type may skip work the driver already did.
+   */
+  resultProcessor(_driverType?: string): ValueProcessor<unknown, T> | undefined {
     return undefined;
   }
 

@@ -1,7 +1,7 @@
 import { DefaultDialect } from "../../engine/default-dialect.js";
 import type { DialectCapabilities, IsolationLevel } from "../../engine/interfaces.js";
 import type { SQLCompiler } from "../../sql/index.js";
-import { MySQLCompiler } from "./compiler.js";
+import { MariaDBCompiler, MySQLCompiler } from "./compiler.js";
 
 const CAPABILITIES: DialectCapabilities = Object.freeze({
   returning: false,
@@ -50,6 +50,10 @@ export class MySQLDialect extends DefaultDialect {
 export class MariaDBDialect extends MySQLDialect {
   override readonly name: string = "mariadb";
   /** MariaDB 10.x has only `tx_isolation` (`transaction_isolation` arrived in 11.1). */
+  override createCompiler(): SQLCompiler {
+    return new MariaDBCompiler();
+  }
+
   override readonly isolationLevelQuery: string = "SELECT @@tx_isolation";
 }
 

@@ -1,16 +1,33 @@
-import { SQLCompiler } from "../../sql/index.js";
+import { CompileError, SQLCompiler, type CompileState, type Select } from "../../sql/index.js";
+import { Integer } from "../../sql/index.js";
 
 /**
- * The SQLite compiler: `?` placeholders and double-quoted identifiers (the
- * SQL standard form, which SQLite reads as an identifier, never as a string,
- * when it is quoted).
+ * SQLite's compiler: `?` placeholders, double-quoted identifiers, `LIMIT -1`
+ * when only an offset is given, no row locks.
  */
 export class SQLiteCompiler extends SQLCompiler {
   override placeholder(_position: number): string {
     return "?";
   }
 
-  override quoteIdentifier(name: string): string {
-    return `"${name.replace(/"/g, '""')}"`;
+  override limitClause(limit: number | undefined, offset: number | undefined, state: CompileState): string {
+    if (limit === undefined && offset !== undefined) return ` LIMIT -1 OFFSET ${this.bindValue(offset, new Integer(), state)}`;
+    return super.limitClause(limit, offset, state);
+  }
+
+  /** SQLite locks the whole database for writes; there is no row-level FOR UPDATE, so it is left out (as SQLAlchemy does). */
+  override forUpdateClause(_select: Select, _state: CompileState): string {
+    return "";
+  }
+
+  override visitCompoundSelect(...args: Parameters<SQLCompiler["visitCompoundSelect"]>): string {
+    const [compound] = args;
+    for (const member of compound.selects) {
+      const state = (member as Select).state as Select["state"] | undefined;
+      if (state !== undefined && (state.orderBy.length > 0 || state.limit !== undefined)) {
+        throw new CompileError("SQLite does not allow ORDER BY or LIMIT inside a member of UNION/INTERSECT/EXCEPT; order the compound instead, or wrap the member in a subquery.");
+      }
+    }
+    return super.visitCompoundSelect(...args);
   }
 }

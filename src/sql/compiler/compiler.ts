@@ -1,5 +1,31 @@
 import { CompileError } from "../../errors/index.js";
+import {
+  BinaryExpression,
+  BindParameter,
+  BooleanClauseList,
+  BooleanLiteral,
+  Case,
+  Cast,
+  ClauseElement,
+  ClauseList,
+  ColumnElement,
+  FunctionCall,
+  Grouping,
+  InExpression,
+  Label,
+  LikeExpression,
+  LiteralColumn,
+  OrderByExpression,
+  Over,
+  Tuple,
+  TypeCoerce,
+  UnaryExpression,
+  type AnyColumn,
+} from "../elements/expressions.js";
+import { Alias, CTE, ColumnClause, FromClause, Join, Subquery, TableClause, type SelectLike } from "../elements/from-clause.js";
+import { CompoundSelect, Exists, LabelReference, ScalarSelect, Select } from "../elements/select.js";
 import type { Executable, TextClause } from "../elements/text.js";
+import { BigInteger, Boolean as BooleanType, Date as DateType, DateTime, Float, Integer, JSON as JSONType, Numeric, SmallInteger, String as StringType, Text, Time, UUID } from "../types/sqltypes.js";
 import type { TypeEngine, ValueProcessor } from "../types/type-api.js";
 import { scanText } from "./text-scanner.js";
 
@@ -16,43 +42,515 @@ export interface CompiledSQL {
   readonly resultTypes: Readonly<Record<string, TypeEngine>> | undefined;
 }
 
-/** Per-compilation state: the placeholders emitted so far. */
+/** Per-compilation state. */
 export interface CompileState {
   readonly bindNames: string[];
   readonly bindProcessors: (ValueProcessor<unknown, unknown> | undefined)[];
+  readonly boundValues: Record<string, unknown>;
+  /** CTEs met anywhere in the statement, rendered in one WITH clause at the top. */
+  readonly ctes: CTE[];
+  /** Generated names for anonymous subqueries. */
+  readonly anonymousNames: Map<ClauseElement, string>;
+  /** FROM elements of the enclosing selects, which a subquery refers to without listing them (correlation). */
+  readonly enclosing: Set<FromClause>[];
+  /** Nesting depth of SELECTs; 0 is the top-level statement. */
+  depth: number;
+  /** Result column types of the top-level statement. */
+  resultTypes: Record<string, TypeEngine> | undefined;
 }
 
-type Visitor = (compiler: SQLCompiler, node: Executable, state: CompileState) => string;
+type Visitor = (compiler: SQLCompiler, node: ClauseElement, state: CompileState) => string;
 
-const visitors: Record<string, Visitor> = {
-  text: (compiler, node, state) => compiler.visitText(node as TextClause, state),
+/** The compiler's dispatch table: one entry per node kind. Other layers add theirs with {@link registerVisitor}. */
+const visitors = new Map<string, Visitor>([
+  ["text", (c, n, s) => c.visitText(n as unknown as TextClause, s)],
+  ["select", (c, n, s) => c.visitSelect(n as Select, s)],
+  ["compound_select", (c, n, s) => c.visitCompoundSelect(n as CompoundSelect, s)],
+  ["column", (c, n, s) => c.visitColumn(n as ColumnClause, s)],
+  ["table", (c, n, s) => c.visitTable(n as TableClause, s)],
+  ["alias", (c, n, s) => c.visitAlias(n as Alias, s)],
+  ["join", (c, n, s) => c.visitJoin(n as Join, s)],
+  ["subquery", (c, n, s) => c.visitSubquery(n as Subquery, s)],
+  ["cte", (c, n, s) => c.visitCTEReference(n as CTE, s)],
+  ["bindparam", (c, n, s) => c.visitBindParameter(n as BindParameter, s)],
+  ["literal_column", (c, n) => (n as LiteralColumn).text],
+  ["null", () => "NULL"],
+  ["boolean_literal", (c, n) => c.renderBoolean((n as BooleanLiteral).value)],
+  ["binary", (c, n, s) => c.visitBinary(n as BinaryExpression, s)],
+  ["like", (c, n, s) => c.visitLike(n as LikeExpression, s)],
+  ["in", (c, n, s) => c.visitIn(n as InExpression, s)],
+  ["unary", (c, n, s) => c.visitUnary(n as UnaryExpression, s)],
+  ["order_by", (c, n, s) => c.visitOrderBy(n as OrderByExpression, s)],
+  ["clause_list", (c, n, s) => (n as ClauseList).clauses.map((x) => c.process(x, s)).join((n as ClauseList).separator)],
+  ["boolean_list", (c, n, s) => c.visitBooleanList(n as BooleanClauseList, s)],
+  ["tuple", (c, n, s) => `(${(n as Tuple).elements.map((x) => c.process(x, s)).join(", ")})`],
+  ["grouping", (c, n, s) => `(${c.process((n as Grouping).element, s)})`],
+  ["label", (c, n, s) => c.process((n as Label).element, s)],
+  ["label_reference", (c, n) => c.quoteIdentifier((n as LabelReference).name)],
+  ["cast", (c, n, s) => c.visitCast(n as Cast, s)],
+  ["type_coerce", (c, n, s) => c.process((n as TypeCoerce).element, s)],
+  ["case", (c, n, s) => c.visitCase(n as Case, s)],
+  ["function", (c, n, s) => c.visitFunction(n as FunctionCall, s)],
+  ["over", (c, n, s) => c.visitOver(n as Over, s)],
+  ["scalar_select", (c, n, s) => `(${c.processSubquery((n as ScalarSelect).element, s)})`],
+  ["exists", (c, n, s) => `EXISTS (${c.processSubquery((n as Exists).element, s)})`],
+]);
+
+/** Adds (or replaces) the rendering of a node kind: how layers above `sql/` (schema DDL, the ORM) extend the compiler. */
+export function registerVisitor<N extends ClauseElement>(kind: string, visit: (compiler: SQLCompiler, node: N, state: CompileState) => string): void {
+  visitors.set(kind, visit as Visitor);
+}
+
+/** Operator precedence, higher binds tighter; a child of lower or equal precedence is parenthesised. */
+const PRECEDENCE: Record<string, number> = {
+  OR: 2,
+  AND: 3,
+  NOT: 4,
+  "=": 5, "<>": 5, "<": 5, "<=": 5, ">": 5, ">=": 5, IS: 5, "IS NOT": 5, "IS DISTINCT FROM": 5, "IS NOT DISTINCT FROM": 5,
+  LIKE: 5, "NOT LIKE": 5, ILIKE: 5, "NOT ILIKE": 5, IN: 5, "NOT IN": 5, BETWEEN: 5,
+  "||": 6,
+  "+": 7, "-": 7,
+  "*": 8, "/": 8, "%": 8,
 };
+
+/** Custom operators (`op()`) are always parenthesised when nested, and parenthesise their compound operands. */
+const CUSTOM_AS_CHILD = 1;
+const CUSTOM_AS_PARENT = 99;
+
+function precedenceOf(node: ClauseElement): number {
+  if (node instanceof BinaryExpression) return PRECEDENCE[node.operator] ?? CUSTOM_AS_CHILD;
+  if (node instanceof BooleanClauseList) return PRECEDENCE[node.operator] ?? 2;
+  if (node instanceof LikeExpression || node instanceof InExpression) return 5;
+  if (node instanceof UnaryExpression && node.operator === "NOT") return 4;
+  return 100;
+}
 
 /**
  * The base compiler: walks a statement tree and renders SQL. Dialects subclass
- * it and override small hooks (placeholders, identifier quoting) and the
+ * it and override small hooks (placeholders, quoting, LIMIT, booleans) and the
  * `visitX` methods whose SQL differs; nothing here branches on a dialect name.
  */
 export class SQLCompiler {
+  /** Words that must be quoted as identifiers. Dialects extend the set. */
+  protected readonly reservedWords: ReadonlySet<string> = RESERVED;
+
   /** Compiles a statement. */
-  compile(statement: Executable): CompiledSQL {
-    const state: CompileState = { bindNames: [], bindProcessors: [] };
-    const sql = this.process(statement, state);
-    const text = statement.kind === "text" ? (statement as TextClause) : undefined;
+  compile(statement: Executable | ClauseElement): CompiledSQL {
+    const text = statement.kind === "text" ? (statement as unknown as TextClause) : undefined;
+    let state = newState();
+    let sql = this.process(statement as ClauseElement, state);
+    if (state.ctes.length > 0 && text === undefined) {
+      // The WITH clause comes first in the text, so its parameters must come first too: render again,
+      // WITH clause first, now that every CTE is known.
+      const ctes = state.ctes;
+      state = newState();
+      const withClause = this.withClause(state, ctes);
+      sql = withClause + this.process(statement as ClauseElement, state);
+    }
     return {
       sql,
       bindNames: state.bindNames,
       bindProcessors: state.bindProcessors,
-      boundValues: text?.boundValues ?? {},
-      resultTypes: text?.columnTypes,
+      boundValues: text?.boundValues ?? state.boundValues,
+      resultTypes: text?.columnTypes ?? state.resultTypes,
     };
   }
 
   /** Renders one node through the dispatch table. */
-  process(node: Executable, state: CompileState): string {
-    const visit = visitors[node.kind];
+  process(node: ClauseElement, state: CompileState): string {
+    const visit = visitors.get(node.kind);
     if (visit === undefined) throw new CompileError(`The compiler has no rendering for a "${node.kind}" node.`);
     return visit(this, node, state);
+  }
+
+  // ---- hooks a dialect overrides ----
+
+  /** The placeholder for the parameter at a 1-based position: `?` by default. */
+  placeholder(_position: number): string {
+    return "?";
+  }
+
+  /** Quotes an identifier when needed (reserved word, capitals, characters other than `[a-z0-9_]`). */
+  quoteIdentifier(name: string): string {
+    if (/^[a-z_][a-z0-9_$]*$/.test(name) && !this.reservedWords.has(name)) return name;
+    return this.forceQuote(name);
+  }
+
+  /** Quotes an identifier unconditionally: double quotes, doubling any inside (the SQL standard). */
+  forceQuote(name: string): string {
+    return `"${name.replace(/"/g, '""')}"`;
+  }
+
+  /** `TRUE`/`FALSE`. */
+  renderBoolean(value: boolean): string {
+    return value ? "TRUE" : "FALSE";
+  }
+
+  /** LIMIT/OFFSET in the dialect's form (bound as parameters). */
+  limitClause(limit: number | undefined, offset: number | undefined, state: CompileState): string {
+    let sql = "";
+    if (limit !== undefined) sql += ` LIMIT ${this.bindValue(limit, new Integer(), state)}`;
+    if (offset !== undefined) sql += ` OFFSET ${this.bindValue(offset, new Integer(), state)}`;
+    return sql;
+  }
+
+  /** The SQL type name used in CAST. */
+  castTypeName(type: TypeEngine): string {
+    if (type instanceof BigInteger) return "BIGINT";
+    if (type instanceof SmallInteger) return "SMALLINT";
+    if (type instanceof Integer) return "INTEGER";
+    if (type instanceof Float) return "DOUBLE PRECISION";
+    if (type instanceof Numeric) return type.precision === undefined ? "NUMERIC" : `NUMERIC(${type.precision}${type.scale === undefined ? "" : `, ${type.scale}`})`;
+    if (type instanceof BooleanType) return "BOOLEAN";
+    if (type instanceof Text) return "TEXT";
+    if (type instanceof StringType) return type.length === undefined ? "VARCHAR" : `VARCHAR(${type.length})`;
+    if (type instanceof DateTime) return type.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP";
+    if (type instanceof DateType) return "DATE";
+    if (type instanceof Time) return "TIME";
+    if (type instanceof JSONType) return "JSON";
+    if (type instanceof UUID) return "UUID";
+    throw new CompileError(`Cannot CAST to ${type.typeName}: no SQL name for it in this dialect.`);
+  }
+
+  /** `FOR UPDATE ...` for a select. */
+  forUpdateClause(select: Select, state: CompileState): string {
+    const options = select.state.forUpdate;
+    if (options === undefined) return "";
+    let sql = options.read === true ? " FOR SHARE" : " FOR UPDATE";
+    if (options.of !== undefined) {
+      const of = Array.isArray(options.of) ? options.of : [options.of];
+      sql += ` OF ${of.map((f: FromClause) => this.fromName(f, state)).join(", ")}`;
+    }
+    if (options.nowait === true) sql += " NOWAIT";
+    if (options.skipLocked === true) sql += " SKIP LOCKED";
+    return sql;
+  }
+
+  /** `DISTINCT ON (...)`: PostgreSQL only, so the base refuses it. */
+  distinctOnClause(expressions: readonly ClauseElement[], _state: CompileState): string {
+    if (expressions.length > 0) throw new CompileError("DISTINCT ON is PostgreSQL only; this dialect cannot render it.");
+    return "DISTINCT ";
+  }
+
+  // ---- statements ----
+
+  visitSelect(select: Select, state: CompileState): string {
+    const s = select.state;
+    const top = state.depth === 0;
+    state.depth += 1;
+    const froms = this.fromsOf(select, state);
+    state.enclosing.push(new Set(froms.flatMap((f) => (f instanceof Join ? [f, ...f.froms] : [f]))));
+    try {
+      const columns = this.selectColumns(select, state, top);
+      let sql = "SELECT ";
+      if (s.distinct) sql += this.distinctOnClause(s.distinctOn, state);
+      sql += columns;
+      if (froms.length > 0) sql += ` FROM ${froms.map((f) => this.fromItem(f, state)).join(", ")}`;
+      if (s.where.length > 0) sql += ` WHERE ${this.conjunction(s.where, state)}`;
+      if (s.groupBy.length > 0) sql += ` GROUP BY ${s.groupBy.map((g) => this.process(g, state)).join(", ")}`;
+      if (s.having.length > 0) sql += ` HAVING ${this.conjunction(s.having, state)}`;
+      if (s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.map((o) => this.process(o, state)).join(", ")}`;
+      sql += this.limitClause(s.limit, s.offset, state);
+      sql += this.forUpdateClause(select, state);
+      return sql;
+    } finally {
+      state.enclosing.pop();
+      state.depth -= 1;
+    }
+  }
+
+  visitCompoundSelect(compound: CompoundSelect, state: CompileState): string {
+    const top = state.depth === 0;
+    if (top) state.resultTypes = resultTypesOf(compound);
+    const parts = compound.selects.map((sel) => {
+      state.depth += 1;
+      try {
+        const sql = this.process(sel, state);
+        return sel instanceof CompoundSelect ? `(${sql})` : this.compoundMember(sql);
+      } finally {
+        state.depth -= 1;
+      }
+    });
+    let sql = parts.join(` ${compound.operator} `);
+    if (compound.orderByItems.length > 0) sql += ` ORDER BY ${compound.orderByItems.map((o) => this.process(o, state)).join(", ")}`;
+    sql += this.limitClause(compound.limitCount, compound.offsetCount, state);
+    return sql;
+  }
+
+  /** How one SELECT of a compound is written (SQLite forbids parentheses there). */
+  compoundMember(sql: string): string {
+    return sql;
+  }
+
+  /** The select list, with `AS` labels wherever the driver's column name would differ from the result key. */
+  selectColumns(select: Select, state: CompileState, top: boolean): string {
+    const used = new Set<string>();
+    const parts: string[] = [];
+    const types: Record<string, TypeEngine> = {};
+    for (const [wanted, column] of select.selectedColumns()) {
+      let key = wanted;
+      for (let i = 1; used.has(key); i++) key = `${wanted}_${i}`;
+      used.add(key);
+      types[key] = column.type;
+      const sql = this.process(column, state);
+      const plain = column instanceof ColumnClause && column.name === key;
+      parts.push(plain ? sql : `${sql} AS ${this.quoteIdentifier(key)}`);
+    }
+    if (top) state.resultTypes = types;
+    return parts.join(", ");
+  }
+
+  /** The FROM list: explicit elements, then the tables the statement's columns come from. */
+  fromsOf(select: Select, state: CompileState): FromClause[] {
+    const explicit = [...select.state.froms];
+    const covered = new Set<FromClause>();
+    for (const f of explicit) {
+      covered.add(f);
+      if (f instanceof Join) for (const inner of f.froms) covered.add(inner);
+    }
+    const enclosing = new Set<FromClause>(select.state.correlate ?? []);
+    if (select.state.correlate === undefined) for (const level of state.enclosing) for (const f of level) enclosing.add(f);
+    const implicit: FromClause[] = [];
+    const visit = (node: unknown): void => {
+      if (!(node instanceof ClauseElement)) return;
+      if (node instanceof ColumnClause) {
+        const table = node.table;
+        if (table !== undefined && !covered.has(table) && !implicit.includes(table)) implicit.push(table);
+        return;
+      }
+      if (node instanceof FromClause) {
+        if (!covered.has(node) && !implicit.includes(node)) implicit.push(node);
+        return;
+      }
+      // Subqueries in expressions have their own FROM lists.
+      if (node instanceof ScalarSelect || node instanceof Exists || node instanceof Select || node instanceof CompoundSelect) return;
+      for (const value of Object.values(node)) {
+        if (Array.isArray(value)) for (const v of value) visit(Array.isArray(v) ? undefined : v);
+        else visit(value);
+      }
+      if (node instanceof Case) for (const [w, t] of node.whens) (visit(w), visit(t));
+    };
+    for (const item of select.state.items) visit(item);
+    for (const list of [select.state.where, select.state.groupBy, select.state.having, select.state.orderBy]) for (const x of list) visit(x);
+    const correlated = implicit.filter((f) => !enclosing.has(f));
+    // A subquery whose every table is correlated still needs a FROM: SQLAlchemy's rule is to keep them.
+    const chosen = correlated.length === 0 && explicit.length === 0 ? implicit : correlated;
+    return [...explicit, ...chosen];
+  }
+
+  /** A FROM list entry: a table, `(subquery) AS name`, `table AS alias`, a join. */
+  fromItem(from: FromClause, state: CompileState): string {
+    return this.process(from, state);
+  }
+
+  /** The name a FROM element is referred to by in column qualifiers. */
+  fromName(from: FromClause, state: CompileState): string {
+    if (from instanceof TableClause) {
+      return from.schema === undefined ? this.quoteIdentifier(from.name) : `${this.quoteIdentifier(from.schema)}.${this.quoteIdentifier(from.name)}`;
+    }
+    if (from instanceof Alias) return this.quoteIdentifier(from.name);
+    if (from instanceof CTE) return this.quoteIdentifier(from.name);
+    if (from instanceof Subquery) return this.quoteIdentifier(from.name ?? this.anonymousName(from, state));
+    throw new CompileError(`A ${from.kind} cannot qualify a column.`);
+  }
+
+  anonymousName(node: ClauseElement, state: CompileState): string {
+    let name = state.anonymousNames.get(node);
+    if (name === undefined) {
+      name = `anon_${state.anonymousNames.size + 1}`;
+      state.anonymousNames.set(node, name);
+    }
+    return name;
+  }
+
+  visitColumn(column: ColumnClause, state: CompileState): string {
+    const name = this.quoteIdentifier(column.name);
+    return column.table === undefined ? name : `${this.fromName(column.table, state)}.${name}`;
+  }
+
+  visitTable(table: TableClause, state: CompileState): string {
+    return this.fromName(table, state);
+  }
+
+  visitAlias(alias: Alias, state: CompileState): string {
+    return `${this.process(alias.element, state)} AS ${this.quoteIdentifier(alias.name)}`;
+  }
+
+  visitJoin(join: Join, state: CompileState): string {
+    const kind = { INNER: "JOIN", LEFT: "LEFT OUTER JOIN", RIGHT: "RIGHT OUTER JOIN", FULL: "FULL OUTER JOIN" }[join.joinType];
+    const right = join.right instanceof Join ? `(${this.process(join.right, state)})` : this.process(join.right, state);
+    return `${this.process(join.left, state)} ${kind} ${right} ON ${this.process(join.onclause, state)}`;
+  }
+
+  visitSubquery(subquery: Subquery, state: CompileState): string {
+    const body = this.processSubquery(subquery.element, state, !subquery.lateral);
+    return `${subquery.lateral ? "LATERAL " : ""}(${body}) AS ${this.fromName(subquery, state)}`;
+  }
+
+  visitCTEReference(cte: CTE, state: CompileState): string {
+    const index = state.ctes.findIndex((known) => known.root === cte.root);
+    if (index < 0) state.ctes.push(cte);
+    // A restatement (the recursive body after unionAll) replaces the CTE it extends.
+    else if (isRestatementOf(cte, state.ctes[index] as CTE)) state.ctes[index] = cte;
+    return this.quoteIdentifier(cte.name);
+  }
+
+  /** `WITH [RECURSIVE] a AS (...), b AS (...) `, each CTE after the ones its body refers to. */
+  withClause(state: CompileState, ctes: readonly CTE[]): string {
+    const rendered: string[] = [];
+    const done = new Set<CTE>();
+    const render = (cte: CTE): void => {
+      if ([...done].some((d) => d.root === cte.root)) return;
+      done.add(cte);
+      state.ctes.push(cte);
+      const before = state.ctes.length;
+      const body = this.processSubquery(cte.element, state, true);
+      for (const dependency of state.ctes.slice(before)) render(dependency);
+      const columns = cte.recursive ? ` (${cte.element.selectedColumns().map(([key]) => this.quoteIdentifier(key)).join(", ")})` : "";
+      rendered.push(`${this.quoteIdentifier(cte.name)}${columns} AS (${body})`);
+    };
+    for (const cte of ctes) render(cte);
+    const recursive = ctes.some((c) => c.recursive) ? "RECURSIVE " : "";
+    return `WITH ${recursive}${rendered.join(", ")} `;
+  }
+
+  /** Renders a nested SELECT; `isolated` hides the enclosing FROM elements (no correlation into FROM subqueries). */
+  processSubquery(element: SelectLike, state: CompileState, isolated = false): string {
+    const saved = isolated ? state.enclosing.splice(0) : undefined;
+    state.depth += 1;
+    try {
+      return this.process(element, state);
+    } finally {
+      state.depth -= 1;
+      if (saved !== undefined) state.enclosing.push(...saved);
+    }
+  }
+
+  // ---- expressions ----
+
+  visitBindParameter(bind: BindParameter, state: CompileState): string {
+    if (bind.value === undefined && bind.name !== undefined) {
+      state.bindNames.push(bind.name);
+      state.bindProcessors.push(bind.type.bindProcessor() as ValueProcessor<unknown, unknown> | undefined);
+      return this.placeholder(state.bindNames.length);
+    }
+    return this.bindValue(bind.value, bind.type, state);
+  }
+
+  /** Binds a value under a generated name and returns its placeholder. */
+  bindValue(value: unknown, type: TypeEngine | undefined, state: CompileState): string {
+    const name = `param_${state.bindNames.length + 1}`;
+    state.boundValues[name] = value;
+    state.bindNames.push(name);
+    state.bindProcessors.push(type?.bindProcessor() as ValueProcessor<unknown, unknown> | undefined);
+    return this.placeholder(state.bindNames.length);
+  }
+
+  visitBinary(node: BinaryExpression, state: CompileState): string {
+    const precedence = PRECEDENCE[node.operator] ?? CUSTOM_AS_PARENT;
+    return `${this.operand(node.left, precedence, state)} ${this.binaryOperator(node)} ${this.operand(node.right, precedence, state, true)}`;
+  }
+
+  /** The operator text of a binary expression (MySQL rewrites some). */
+  binaryOperator(node: BinaryExpression): string {
+    return node.operator;
+  }
+
+  /** Renders an operand, parenthesised when it binds looser than its parent. */
+  operand(node: ClauseElement, parentPrecedence: number, state: CompileState, right = false): string {
+    const sql = this.process(node, state);
+    const own = precedenceOf(node);
+    return own < parentPrecedence || (right && own === parentPrecedence && own >= 5) ? `(${sql})` : sql;
+  }
+
+  visitLike(node: LikeExpression, state: CompileState): string {
+    const escape = node.escape === undefined ? "" : ` ESCAPE '${node.escape.replace(/'/g, "''")}'`;
+    const left = this.operand(node.left, 5, state);
+    const pattern = this.operand(node.pattern, 5, state);
+    if (node.operator === "ILIKE" || node.operator === "NOT ILIKE") return this.ilike(left, pattern, node.operator === "NOT ILIKE", escape);
+    return `${left} ${node.operator} ${pattern}${escape}`;
+  }
+
+  /** Case-insensitive LIKE where the dialect has no ILIKE. */
+  ilike(left: string, pattern: string, negate: boolean, escape: string): string {
+    return `lower(${left}) ${negate ? "NOT LIKE" : "LIKE"} lower(${pattern})${escape}`;
+  }
+
+  visitIn(node: InExpression, state: CompileState): string {
+    const left = this.operand(node.left, 5, state);
+    if (node.right instanceof ClauseList) {
+      if (node.right.clauses.length === 0) return node.negate ? "1 = 1" : "1 != 1";
+      return `${left} ${node.negate ? "NOT IN" : "IN"} (${this.process(node.right, state)})`;
+    }
+    return `${left} ${node.negate ? "NOT IN" : "IN"} (${this.processSubquery(node.right as unknown as SelectLike, state)})`;
+  }
+
+  visitUnary(node: UnaryExpression, state: CompileState): string {
+    const operator = node.operator;
+    if (operator === "NOT") return `NOT ${this.operand(node.element, 4, state)}`;
+    if (operator === "-") return `-${this.operand(node.element, 9, state)}`;
+    if (operator === "DISTINCT") return `DISTINCT ${this.process(node.element, state)}`;
+    const inner = this.process(node.element, state);
+    return `${operator === undefined ? "" : `${operator} `}${inner}${node.modifier === undefined ? "" : ` ${node.modifier}`}`;
+  }
+
+  visitOrderBy(node: OrderByExpression, state: CompileState): string {
+    let sql = this.process(node.element, state);
+    if (node.direction !== undefined) sql += ` ${node.direction}`;
+    if (node.nulls !== undefined) sql = this.nullsOrder(sql, node, state);
+    return sql;
+  }
+
+  /** `NULLS FIRST|LAST` (emulated by dialects without it). */
+  nullsOrder(sql: string, node: OrderByExpression, _state: CompileState): string {
+    return `${sql} NULLS ${node.nulls}`;
+  }
+
+  visitBooleanList(node: BooleanClauseList, state: CompileState): string {
+    const precedence = PRECEDENCE[node.operator] ?? 2;
+    return node.clauses.map((c) => this.operand(c, precedence, state)).join(` ${node.operator} `);
+  }
+
+  /** Conditions joined with AND. */
+  conjunction(conditions: readonly ColumnElement<boolean, string>[], state: CompileState): string {
+    if (conditions.length === 1) return this.process(conditions[0] as ClauseElement, state);
+    return conditions.map((c) => this.operand(c, 3, state)).join(" AND ");
+  }
+
+  visitCast(node: Cast, state: CompileState): string {
+    return `CAST(${this.process(node.element, state)} AS ${this.castTypeName(node.type)})`;
+  }
+
+  visitCase(node: Case, state: CompileState): string {
+    let sql = "CASE";
+    if (node.value !== undefined) sql += ` ${this.process(node.value, state)}`;
+    for (const [when, then] of node.whens) sql += ` WHEN ${this.process(when, state)} THEN ${this.process(then, state)}`;
+    if (node.otherwise !== undefined) sql += ` ELSE ${this.process(node.otherwise, state)}`;
+    return `${sql} END`;
+  }
+
+  visitFunction(node: FunctionCall, state: CompileState): string {
+    const args = node.args.length === 0 && node.name === "count" ? "*" : node.args.map((a) => this.process(a, state)).join(", ");
+    let sql = `${this.functionName(node.name)}(${args})`;
+    if (node.filterWhere !== undefined) sql += ` FILTER (WHERE ${this.process(node.filterWhere, state)})`;
+    return sql;
+  }
+
+  /** The SQL name of a function (dialects rename a few). */
+  functionName(name: string): string {
+    return name
+      .split(".")
+      .map((part) => (/^[a-z_][a-z0-9_]*$/i.test(part) ? part : this.forceQuote(part)))
+      .join(".");
+  }
+
+  visitOver(node: Over, state: CompileState): string {
+    const parts: string[] = [];
+    if (node.partitionBy.length > 0) parts.push(`PARTITION BY ${node.partitionBy.map((p) => this.process(p, state)).join(", ")}`);
+    if (node.orderBy.length > 0) parts.push(`ORDER BY ${node.orderBy.map((o) => this.process(o, state)).join(", ")}`);
+    const frame = node.rows ?? node.range;
+    if (frame !== undefined) parts.push(`${node.rows !== undefined ? "ROWS" : "RANGE"} BETWEEN ${frameBound(frame[0], "PRECEDING")} AND ${frameBound(frame[1], "FOLLOWING")}`);
+    return `${this.process(node.element, state)} OVER (${parts.join(" ")})`;
   }
 
   /** Renders literal SQL, turning each `:name` into a placeholder. */
@@ -65,20 +563,54 @@ export class SQLCompiler {
     return sql;
   }
 
-  /** Records a bind parameter and returns its placeholder. */
+  /** Records a named bind parameter and returns its placeholder. */
   bindParameter(name: string, type: TypeEngine | undefined, state: CompileState): string {
     state.bindNames.push(name);
     state.bindProcessors.push(type?.bindProcessor() as ValueProcessor<unknown, unknown> | undefined);
     return this.placeholder(state.bindNames.length);
   }
-
-  /** The placeholder for the parameter at a 1-based position: `?` by default. */
-  placeholder(_position: number): string {
-    return "?";
-  }
-
-  /** Quotes an identifier with double quotes, doubling any inside (the SQL standard). */
-  quoteIdentifier(name: string): string {
-    return `"${name.replace(/"/g, '""')}"`;
-  }
 }
+
+function isRestatementOf(candidate: CTE, known: CTE): boolean {
+  for (let c = candidate.restates; c !== undefined; c = c.restates) if (c === known) return true;
+  return false;
+}
+
+function newState(): CompileState {
+  return {
+    bindNames: [],
+    bindProcessors: [],
+    boundValues: {},
+    ctes: [],
+    anonymousNames: new Map(),
+    enclosing: [],
+    depth: 0,
+    resultTypes: undefined,
+  };
+}
+
+function frameBound(value: number | null, direction: "PRECEDING" | "FOLLOWING"): string {
+  if (value === null) return `UNBOUNDED ${direction}`;
+  if (value === 0) return "CURRENT ROW";
+  if (!Number.isSafeInteger(value)) throw new CompileError(`A window frame bound must be an integer, got ${value}.`);
+  return value < 0 ? `${-value} PRECEDING` : `${value} FOLLOWING`;
+}
+
+function resultTypesOf(statement: SelectLike): Record<string, TypeEngine> {
+  const types: Record<string, TypeEngine> = {};
+  for (const [key, col] of statement.selectedColumns()) if (!(key in types)) types[key] = (col as AnyColumn).type;
+  return types;
+}
+
+/** SQL-standard reserved words (plus common ones) that are quoted when used as identifiers. */
+const RESERVED = new Set(
+  (
+    "all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate column " +
+    "constraint create cross current_date current_role current_time current_timestamp current_user default deferrable " +
+    "desc distinct do else end except false fetch for foreign freeze from full grant group having ilike in initially " +
+    "inner intersect into is isnull join lateral leading left like limit localtime localtimestamp natural not notnull " +
+    "null offset on only or order outer overlaps placing primary references returning right select session_user similar " +
+    "some symmetric table then to trailing true union unique user using variadic verbose when where window with " +
+    "key index values exists between by delete update insert set values int integer"
+  ).split(" "),
+);

@@ -1,29 +1,31 @@
 import { CompileError } from "../../errors/index.js";
-import {
-  BinaryExpression,
+import type {
   BindParameter,
-  BooleanClauseList,
   BooleanLiteral,
-  Case,
   Cast,
-  ClauseElement,
-  ClauseList,
   ColumnElement,
   FunctionCall,
   Grouping,
-  InExpression,
   Label,
-  LikeExpression,
   LiteralColumn,
   OrderByExpression,
   Over,
   Tuple,
-  TypeCoerce,
+  TypeCoerce} from "../elements/expressions.js";
+import {
+  BinaryExpression,
+  BooleanClauseList,
+  Case,
+  ClauseElement,
+  ClauseList,
+  InExpression,
+  LikeExpression,
   UnaryExpression,
   type AnyColumn,
 } from "../elements/expressions.js";
 import { Alias, CTE, ColumnClause, FromClause, Join, Subquery, TableClause, type SelectLike } from "../elements/from-clause.js";
-import { CompoundSelect, Exists, LabelReference, ScalarSelect, Select } from "../elements/select.js";
+import type { LabelReference} from "../elements/select.js";
+import { CompoundSelect, Exists, ScalarSelect, Select } from "../elements/select.js";
 import type { Executable, TextClause } from "../elements/text.js";
 import { BigInteger, Boolean as BooleanType, Date as DateType, DateTime, Float, Integer, JSON as JSONType, Numeric, SmallInteger, String as StringType, Text, Time, UUID } from "../types/sqltypes.js";
 import type { TypeEngine, ValueProcessor } from "../types/type-api.js";
@@ -328,7 +330,12 @@ export class SQLCompiler {
         if (Array.isArray(value)) for (const v of value) visit(Array.isArray(v) ? undefined : v);
         else visit(value);
       }
-      if (node instanceof Case) for (const [w, t] of node.whens) (visit(w), visit(t));
+      if (node instanceof Case) {
+        for (const [w, t] of node.whens) {
+          visit(w);
+          visit(t);
+        }
+      }
     };
     for (const item of select.state.items) visit(item);
     for (const list of [select.state.where, select.state.groupBy, select.state.having, select.state.orderBy]) for (const x of list) visit(x);

@@ -9,7 +9,8 @@
  */
 import { ArgumentError } from "../../errors/index.js";
 import { Boolean as BooleanType, Integer, String as StringType } from "../types/sqltypes.js";
-import { NullType, TypeEngine } from "../types/type-api.js";
+import type { TypeEngine } from "../types/type-api.js";
+import { NullType } from "../types/type-api.js";
 
 /** The base of every node of a statement tree. */
 export abstract class ClauseElement {

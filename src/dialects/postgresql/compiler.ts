@@ -1,5 +1,4 @@
-import { SQLCompiler, type CompileState } from "../../sql/index.js";
-import type { ClauseElement } from "../../sql/index.js";
+import { NullType, SQLCompiler, type BindParameter, type ClauseElement, type CompileState } from "../../sql/index.js";
 
 /**
  * PostgreSQL's compiler: `$1` placeholders, double-quoted identifiers, native
@@ -12,6 +11,17 @@ export class PostgresCompiler extends SQLCompiler {
 
   override ilike(left: string, pattern: string, negate: boolean, escape: string): string {
     return `${left} ${negate ? "NOT ILIKE" : "ILIKE"} ${pattern}${escape}`;
+  }
+
+  /** PostgreSQL cannot infer the type of `SELECT $1`: it would read it as text. Spell the type out. */
+  override selectListBind(bind: BindParameter, state: CompileState): string {
+    const sql = this.process(bind, state);
+    if (bind.type instanceof NullType) return sql;
+    try {
+      return `${sql}::${this.castTypeName(bind.type)}`;
+    } catch {
+      return sql;
+    }
   }
 
   override distinctOnClause(expressions: readonly ClauseElement[], state: CompileState): string {

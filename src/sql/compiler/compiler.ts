@@ -1,18 +1,19 @@
 import { CompileError } from "../../errors/index.js";
 import type {
-  BindParameter,
   BooleanLiteral,
   Cast,
   ColumnElement,
   FunctionCall,
   Grouping,
-  Label,
   LiteralColumn,
   OrderByExpression,
   Over,
   Tuple,
-  TypeCoerce} from "../elements/expressions.js";
+  TypeCoerce,
+} from "../elements/expressions.js";
 import {
+  BindParameter,
+  Label,
   BinaryExpression,
   BooleanClauseList,
   Case,
@@ -24,7 +25,7 @@ import {
   type AnyColumn,
 } from "../elements/expressions.js";
 import { Alias, CTE, ColumnClause, FromClause, Join, Subquery, TableClause, type SelectLike } from "../elements/from-clause.js";
-import type { LabelReference} from "../elements/select.js";
+import type { LabelReference } from "../elements/select.js";
 import { CompoundSelect, Exists, ScalarSelect, Select } from "../elements/select.js";
 import type { Executable, TextClause } from "../elements/text.js";
 import { BigInteger, Boolean as BooleanType, Date as DateType, DateTime, Float, Integer, JSON as JSONType, Numeric, SmallInteger, String as StringType, Text, Time, UUID } from "../types/sqltypes.js";
@@ -214,6 +215,11 @@ export class SQLCompiler {
     throw new CompileError(`Cannot CAST to ${type.typeName}: no SQL name for it in this dialect.`);
   }
 
+  /** A bound value standing alone in a select list (some databases need its type spelled out). */
+  selectListBind(bind: BindParameter, state: CompileState): string {
+    return this.process(bind, state);
+  }
+
   /** `FOR UPDATE ...` for a select. */
   forUpdateClause(select: Select, state: CompileState): string {
     const options = select.state.forUpdate;
@@ -294,7 +300,8 @@ export class SQLCompiler {
       for (let i = 1; used.has(key); i++) key = `${wanted}_${i}`;
       used.add(key);
       types[key] = column.type;
-      const sql = this.process(column, state);
+      const inner = column instanceof Label ? column.element : column;
+      const sql = inner instanceof BindParameter ? this.selectListBind(inner, state) : this.process(inner, state);
       const plain = column instanceof ColumnClause && column.name === key;
       parts.push(plain ? sql : `${sql} AS ${this.quoteIdentifier(key)}`);
     }

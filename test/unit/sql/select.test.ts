@@ -149,7 +149,8 @@ describe("operators", () => {
     assertCompile(select(typeCoerce(users.c.name, Integer).label("n")), { sqlite: "SELECT users.name AS n FROM users" });
     assertCompile(select(users.c.id).where(users.c.id.eq(bindparam("wanted", Integer))), { postgresql: "SELECT users.id FROM users WHERE users.id = $1" });
     assertCompile(select(literal(5).label("five"), literalColumn("now()").label("t"), null_().label("z"), true_().label("y"), false_().label("f")), {
-      postgresql: ["SELECT $1 AS five, now() AS t, NULL AS z, TRUE AS y, FALSE AS f", [5]],
+      postgresql: ["SELECT $1::INTEGER AS five, now() AS t, NULL AS z, TRUE AS y, FALSE AS f", [5]],
+      sqlite: ["SELECT ? AS five, now() AS t, NULL AS z, TRUE AS y, FALSE AS f", [5]],
     });
   });
 });
@@ -204,7 +205,7 @@ describe("joins, subqueries, CTEs, windows, set operations, locks", () => {
     const base = select(literal(1, new Integer()).label("n")).cte("series", { recursive: true });
     const series = base.unionAll(select(base.c.n.add(1).label("n")).where(base.c.n.lt(5)));
     assertCompile(select(series.c.n), {
-      postgresql: ["WITH RECURSIVE series (n) AS (SELECT $1 AS n UNION ALL SELECT series.n + $2 AS n FROM series WHERE series.n < $3) SELECT series.n FROM series", [1, 1, 5]],
+      postgresql: ["WITH RECURSIVE series (n) AS (SELECT $1::INTEGER AS n UNION ALL SELECT series.n + $2 AS n FROM series WHERE series.n < $3) SELECT series.n FROM series", [1, 1, 5]],
     });
     expect(nums.c.n).toBeDefined();
   });

@@ -18,10 +18,21 @@ export {
   Time,
   DateTime,
   JSON,
+  JSONB,
+  Interval,
   UUID,
   parseTimestamp,
   type DateTimeOptions,
 } from "./types/sqltypes.js";
+export { Enum, type EnumOptions } from "./types/enum.js";
+export { ARRAY, parseArrayLiteral, type TypeArgument } from "./types/array.js";
+export { TypeDecorator, UserDefinedType } from "./types/type-decorator.js";
+export {
+  TypeCompiler,
+  type TypeCompileContext,
+  type TypeCompilerHost,
+  type BuiltinTypeName,
+} from "./types/type-compiler.js";
 export { TextClause, text, type Executable, type Returns, type RowOf } from "./elements/text.js";
 export {
   ClauseElement,
@@ -100,6 +111,25 @@ export {
   type OrderItem,
   type SubqueryColumns,
 } from "./elements/select.js";
+export {
+  Insert,
+  Update,
+  Delete,
+  Excluded,
+  ExcludedColumn,
+  insert,
+  update,
+  delete_,
+  deleteFrom,
+  type InsertValues,
+  type UpdateValues,
+  type DMLValue,
+  type NoRows,
+  type ConflictTarget,
+  type OnConflict,
+  type OnConflictDoNothingOptions,
+  type OnConflictDoUpdateOptions,
+} from "./elements/dml.js";
 export { func, type Functions } from "./functions.js";
 export { SQLCompiler, registerVisitor, type CompiledSQL, type CompileState } from "./compiler/compiler.js";
 export { scanText, type TextPart } from "./compiler/text-scanner.js";

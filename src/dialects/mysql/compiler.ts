@@ -8,9 +8,17 @@ import {
   Numeric,
   SQLCompiler,
   String as StringType,
+  type AnyColumn,
   type BinaryExpression,
+  type ClauseElement,
   type CompileState,
+  type Delete,
+  type ExcludedColumn,
+  type FromClause,
+  type Insert,
   type Join,
+  type OnConflict,
+  type Update,
   type OrderByExpression,
   type Select,
   type TypeEngine,
@@ -64,6 +72,45 @@ export class MySQLCompiler extends SQLCompiler {
     if (join.joinType === "FULL") throw new CompileError("MySQL and MariaDB have no FULL OUTER JOIN.");
     return super.visitJoin(join, state);
   }
+  /** MySQL has no `DEFAULT VALUES`: an empty column list and an empty row mean the same. */
+  override insertDefaultValues(): string {
+    return " () VALUES ()";
+  }
+
+  override onConflictClause(_insert: Insert, onConflict: OnConflict, _state: CompileState): string {
+    throw new CompileError(
+      `MySQL and MariaDB have no ON CONFLICT (onConflictDo${onConflict.action === "nothing" ? "Nothing" : "Update"}); ` +
+        "use onDuplicateKeyUpdate({ set }) with stmt.inserted.c.<col> for the proposed values.",
+    );
+  }
+
+  /** `ON DUPLICATE KEY UPDATE a = VALUES(a)`; `VALUES(col)` works on MariaDB and on MySQL (deprecated there since 8.0.20, not removed). */
+  override onDuplicateKeyClause(insert: Insert, set: ReadonlyMap<string, ClauseElement>, state: CompileState): string {
+    return ` ON DUPLICATE KEY UPDATE ${this.setClause(insert.state.table, set, state, false)}`;
+  }
+
+  override visitExcludedColumn(column: ExcludedColumn, _state: CompileState): string {
+    return `VALUES(${this.quoteIdentifier(column.name)})`;
+  }
+
+  override returningClause(statement: "INSERT" | "UPDATE" | "DELETE", _columns: readonly (readonly [string, AnyColumn])[], _state: CompileState, _top: boolean): string {
+    throw new CompileError(`MySQL has no ${statement} ... RETURNING (MariaDB 10.5+ has it for INSERT and DELETE); select the rows afterwards, or use lastInsertId.`);
+  }
+
+  /** Multi-table `UPDATE t, other SET t.a = ? WHERE ...` when the statement refers to other tables. */
+  override updateHead(update: Update, extra: readonly FromClause[], state: CompileState): string {
+    if (extra.length === 0) return super.updateHead(update, extra, state);
+    const tables = [update.state.table, ...extra].map((f) => this.fromItem(f, state)).join(", ");
+    return `UPDATE ${tables} SET ${this.setClause(update.state.table, update.state.values, state, true)}`;
+  }
+
+  /** Multi-table `DELETE t FROM t, other WHERE ...` when the WHERE clause refers to other tables. */
+  override deleteHead(del: Delete, extra: readonly FromClause[], state: CompileState): string {
+    if (extra.length === 0) return super.deleteHead(del, extra, state);
+    if (del.state.returning.length > 0) throw new CompileError("MySQL and MariaDB have no RETURNING on a multi-table DELETE.");
+    const table = this.fromName(del.state.table, state);
+    return `DELETE ${table} FROM ${[del.state.table, ...extra].map((f) => this.fromItem(f, state)).join(", ")}`;
+  }
 }
 
 /** MariaDB: `LOCK IN SHARE MODE` for shared locks, and no `FOR UPDATE OF`. */
@@ -74,6 +121,11 @@ export class MariaDBCompiler extends MySQLCompiler {
     if (options.of !== undefined) throw new CompileError("MariaDB has no FOR UPDATE OF.");
     if (options.read === true) return " LOCK IN SHARE MODE";
     return super.forUpdateClause(select, state);
+  }
+  /** MariaDB 10.5+ has RETURNING on INSERT and DELETE, not on UPDATE. */
+  override returningClause(statement: "INSERT" | "UPDATE" | "DELETE", columns: readonly (readonly [string, AnyColumn])[], state: CompileState, top: boolean): string {
+    if (statement === "UPDATE") throw new CompileError("MariaDB has no UPDATE ... RETURNING (only INSERT and DELETE); select the rows after the update.");
+    return SQLCompiler.prototype.returningClause.call(this, statement, columns, state, top);
   }
 }
 

@@ -1,4 +1,4 @@
-import { NullType, SQLCompiler, type BindParameter, type ClauseElement, type CompileState } from "../../sql/index.js";
+import { NullType, SQLCompiler, type BindParameter, type ClauseElement, type CompileState, type Delete, type FromClause } from "../../sql/index.js";
 
 /**
  * PostgreSQL's compiler: `$1` placeholders, double-quoted identifiers, native
@@ -27,5 +27,10 @@ export class PostgresCompiler extends SQLCompiler {
   override distinctOnClause(expressions: readonly ClauseElement[], state: CompileState): string {
     if (expressions.length === 0) return "DISTINCT ";
     return `DISTINCT ON (${expressions.map((e) => this.process(e, state)).join(", ")}) `;
+  }
+  /** `DELETE FROM t USING other, ... WHERE ...` when the WHERE clause refers to other tables. */
+  override deleteHead(del: Delete, extra: readonly FromClause[], state: CompileState): string {
+    if (extra.length === 0) return super.deleteHead(del, extra, state);
+    return `DELETE FROM ${this.fromName(del.state.table, state)} USING ${extra.map((f) => this.fromItem(f, state)).join(", ")}`;
   }
 }

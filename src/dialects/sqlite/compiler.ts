@@ -1,4 +1,4 @@
-import { CompileError, SQLCompiler, type CompileState, type Select } from "../../sql/index.js";
+import { CompileError, SQLCompiler, type CompileState, type Insert, type OnConflict, type Select } from "../../sql/index.js";
 import { Integer } from "../../sql/index.js";
 
 /**
@@ -29,5 +29,22 @@ export class SQLiteCompiler extends SQLCompiler {
       }
     }
     return super.visitCompoundSelect(...args);
+  }
+  /** SQLite names no constraints in ON CONFLICT: only the columns of a unique index. */
+  override onConflictClause(insert: Insert, onConflict: OnConflict, state: CompileState): string {
+    if (onConflict.target !== undefined && "constraint" in onConflict.target) {
+      throw new CompileError("SQLite has no ON CONFLICT ON CONSTRAINT; give the columns of the unique index as the target.");
+    }
+    return super.onConflictClause(insert, onConflict, state);
+  }
+
+  /**
+   * `INSERT ... SELECT ... ON CONFLICT` is ambiguous to SQLite's parser (it reads
+   * ON as a join constraint), so with an upsert the select is wrapped in a
+   * subquery with a WHERE clause, as SQLite's manual advises.
+   */
+  override insertFromSelect(insert: Insert, selectSql: string): string {
+    if (insert.state.onConflict === undefined) return selectSql;
+    return `SELECT * FROM (${selectSql}) WHERE true`;
   }
 }

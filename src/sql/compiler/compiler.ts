@@ -27,6 +27,7 @@ import {
 import { Alias, CTE, ColumnClause, FromClause, Join, Subquery, TableClause, type SelectLike } from "../elements/from-clause.js";
 import type { LabelReference } from "../elements/select.js";
 import { CompoundSelect, Exists, ScalarSelect, Select } from "../elements/select.js";
+import type { Delete, ExcludedColumn, Insert, OnConflict, Update } from "../elements/dml.js";
 import type { Executable, TextClause } from "../elements/text.js";
 import { BigInteger, Boolean as BooleanType, Date as DateType, DateTime, Float, Integer, JSON as JSONType, Numeric, SmallInteger, String as StringType, Text, Time, UUID } from "../types/sqltypes.js";
 import type { TypeEngine, ValueProcessor } from "../types/type-api.js";
@@ -97,6 +98,10 @@ const visitors = new Map<string, Visitor>([
   ["over", (c, n, s) => c.visitOver(n as Over, s)],
   ["scalar_select", (c, n, s) => `(${c.processSubquery((n as ScalarSelect).element, s)})`],
   ["exists", (c, n, s) => `EXISTS (${c.processSubquery((n as Exists).element, s)})`],
+  ["insert", (c, n, s) => c.visitInsert(n as Insert, s)],
+  ["update", (c, n, s) => c.visitUpdate(n as Update, s)],
+  ["delete", (c, n, s) => c.visitDelete(n as Delete, s)],
+  ["excluded_column", (c, n, s) => c.visitExcludedColumn(n as ExcludedColumn, s)],
 ]);
 
 /** Adds (or replaces) the rendering of a node kind: how layers above `sql/` (schema DDL, the ORM) extend the compiler. */
@@ -582,6 +587,150 @@ export class SQLCompiler {
     state.bindNames.push(name);
     state.bindProcessors.push(type?.bindProcessor() as ValueProcessor<unknown, unknown> | undefined);
     return this.placeholder(state.bindNames.length);
+  }
+
+  // ---- DML: INSERT, UPDATE, DELETE ----
+
+  visitInsert(insert: Insert, state: CompileState): string {
+    const s = insert.state;
+    const top = state.depth === 0;
+    state.enclosing.push(new Set<FromClause>([s.table]));
+    try {
+      let sql = `INSERT INTO ${this.fromName(s.table, state)}`;
+      if (s.fromSelect !== undefined) {
+        const columns = s.fromSelect.columns.map((c) => this.quoteIdentifier(c.name)).join(", ");
+        sql += ` (${columns}) ${this.insertFromSelect(insert, this.processSubquery(s.fromSelect.select, state, true))}`;
+      } else {
+        const rows = s.rows ?? [];
+        const first = rows[0];
+        if (first === undefined || first.size === 0) {
+          sql += this.insertDefaultValues();
+        } else {
+          const keys = [...first.keys()];
+          const names = keys.map((k) => this.quoteIdentifier((s.table.c[k] as ColumnClause).name)).join(", ");
+          const tuples = rows.map((row) => `(${keys.map((k) => this.process(row.get(k) as ClauseElement, state)).join(", ")})`);
+          sql += ` (${names}) VALUES ${tuples.join(", ")}`;
+        }
+      }
+      if (s.onConflict !== undefined) sql += this.onConflictClause(insert, s.onConflict, state);
+      if (s.onDuplicateKey !== undefined) sql += this.onDuplicateKeyClause(insert, s.onDuplicateKey, state);
+      if (s.returning.length > 0) sql += this.returningClause("INSERT", insert.returningColumns(), state, top);
+      return sql;
+    } finally {
+      state.enclosing.pop();
+    }
+  }
+
+  /** The row source of `INSERT ... SELECT` (SQLite wraps it to keep an upsert parseable). */
+  insertFromSelect(_insert: Insert, selectSql: string): string {
+    return selectSql;
+  }
+
+  /** An INSERT of a row of defaults: ` DEFAULT VALUES` (MySQL: ` () VALUES ()`). */
+  insertDefaultValues(): string {
+    return " DEFAULT VALUES";
+  }
+
+  /** `ON CONFLICT ... DO NOTHING | DO UPDATE SET ...` (PostgreSQL and SQLite; others refuse). */
+  onConflictClause(insert: Insert, onConflict: OnConflict, state: CompileState): string {
+    let sql = " ON CONFLICT";
+    const target = onConflict.target;
+    if (target !== undefined) {
+      if ("constraint" in target) {
+        if (onConflict.targetWhere !== undefined) throw new CompileError("ON CONFLICT ON CONSTRAINT takes no index WHERE clause; give the index columns instead.");
+        sql += ` ON CONSTRAINT ${this.quoteIdentifier(target.constraint)}`;
+      } else {
+        sql += ` (${target.columns.map((c) => this.quoteIdentifier(c.name)).join(", ")})`;
+        if (onConflict.targetWhere !== undefined) sql += ` WHERE ${this.process(onConflict.targetWhere, state)}`;
+      }
+    }
+    if (onConflict.action === "nothing") return `${sql} DO NOTHING`;
+    sql += ` DO UPDATE SET ${this.setClause(insert.state.table, onConflict.set, state, false)}`;
+    if (onConflict.where !== undefined) sql += ` WHERE ${this.process(onConflict.where, state)}`;
+    return sql;
+  }
+
+  /** `ON DUPLICATE KEY UPDATE ...`: MySQL's upsert, which other databases lack. */
+  onDuplicateKeyClause(_insert: Insert, _set: ReadonlyMap<string, ClauseElement>, _state: CompileState): string {
+    throw new CompileError("ON DUPLICATE KEY UPDATE is MySQL/MariaDB syntax; on this database use onConflictDoUpdate({ target, set }).");
+  }
+
+  /** A column of the row proposed for insertion in an upsert: `excluded.col`. */
+  visitExcludedColumn(column: ExcludedColumn, _state: CompileState): string {
+    return `excluded.${this.quoteIdentifier(column.name)}`;
+  }
+
+  /** `a = v1, b = v2` for UPDATE and upserts; `qualify` writes `table.a` (MySQL multi-table UPDATE). */
+  setClause(table: TableClause, values: ReadonlyMap<string, ClauseElement>, state: CompileState, qualify: boolean): string {
+    const prefix = qualify ? `${this.fromName(table, state)}.` : "";
+    return [...values].map(([key, value]) => `${prefix}${this.quoteIdentifier((table.c[key] as ColumnClause).name)} = ${this.process(value, state)}`).join(", ");
+  }
+
+  /** ` RETURNING ...`, typed for the result when the statement is the top-level one. Dialects without it refuse. */
+  returningClause(_statement: "INSERT" | "UPDATE" | "DELETE", columns: readonly (readonly [string, AnyColumn])[], state: CompileState, top: boolean): string {
+    const used = new Set<string>();
+    const parts: string[] = [];
+    const types: Record<string, TypeEngine> = {};
+    for (const [wanted, column] of columns) {
+      let key = wanted;
+      for (let i = 1; used.has(key); i++) key = `${wanted}_${i}`;
+      used.add(key);
+      types[key] = column.type;
+      const sql = this.process(column, state);
+      parts.push(column instanceof ColumnClause && column.name === key ? sql : `${sql} AS ${this.quoteIdentifier(key)}`);
+    }
+    if (top) state.resultTypes = types;
+    return ` RETURNING ${parts.join(", ")}`;
+  }
+
+  visitUpdate(update: Update, state: CompileState): string {
+    const s = update.state;
+    if (s.values.size === 0) throw new CompileError(`update(${s.table.fullName}): nothing to SET; call values({ ... }) first.`);
+    const top = state.depth === 0;
+    const extra = update.extraFroms();
+    state.enclosing.push(new Set<FromClause>([s.table, ...extra]));
+    try {
+      let sql = this.updateHead(update, extra, state);
+      if (s.where.length > 0) sql += ` WHERE ${this.conjunction(s.where, state)}`;
+      if (s.returning.length > 0) sql += this.returningClause("UPDATE", update.returningColumns(), state, top);
+      return sql;
+    } finally {
+      state.enclosing.pop();
+    }
+  }
+
+  /** `UPDATE t SET ... [FROM other, ...]` (PostgreSQL and SQLite 3.33+ form). */
+  updateHead(update: Update, extra: readonly FromClause[], state: CompileState): string {
+    let sql = `UPDATE ${this.fromName(update.state.table, state)} SET ${this.setClause(update.state.table, update.state.values, state, false)}`;
+    if (extra.length > 0) sql += ` FROM ${extra.map((f) => this.fromItem(f, state)).join(", ")}`;
+    return sql;
+  }
+
+  visitDelete(del: Delete, state: CompileState): string {
+    const s = del.state;
+    const top = state.depth === 0;
+    const extra = del.extraFroms();
+    state.enclosing.push(new Set<FromClause>([s.table, ...extra]));
+    try {
+      let sql = this.deleteHead(del, extra, state);
+      if (s.where.length > 0) sql += ` WHERE ${this.conjunction(s.where, state)}`;
+      if (s.returning.length > 0) sql += this.returningClause("DELETE", del.returningColumns(), state, top);
+      return sql;
+    } finally {
+      state.enclosing.pop();
+    }
+  }
+
+  /** `DELETE FROM t`; other tables in the WHERE clause need a dialect form (USING, multi-table DELETE). */
+  deleteHead(del: Delete, extra: readonly FromClause[], state: CompileState): string {
+    const table = this.fromName(del.state.table, state);
+    if (extra.length > 0) {
+      throw new CompileError(
+        `DELETE FROM ${del.state.table.fullName}: the WHERE clause refers to other tables (${extra.map((f) => (f as { name?: string }).name ?? f.kind).join(", ")}), ` +
+          "and this database has no DELETE ... USING. Use a subquery instead: where(col.in(select(...))) or exists().",
+      );
+    }
+    return `DELETE FROM ${table}`;
   }
 }
 

@@ -8,7 +8,7 @@ import {
   describeParams,
 } from "../errors/index.js";
 import type { PooledConnection } from "../pool/index.js";
-import type { CompiledSQL, Executable, RowOf } from "../sql/index.js";
+import type { CompiledSQL, Executable, RowOf, ScalarOf } from "../sql/index.js";
 import type { Engine } from "./engine.js";
 import type { ExecuteContext } from "./events.js";
 import type { DriverConnection, IsolationLevel } from "./interfaces.js";
@@ -127,12 +127,12 @@ export class Connection implements AsyncDisposable {
    * const row = result.one();
    * ```
    */
-  async execute<S extends Executable>(statement: S, params?: Params | readonly Params[]): Promise<Result<RowOf<S>>> {
+  async execute<S extends Executable>(statement: S, params?: Params | readonly Params[]): Promise<Result<RowOf<S>, ScalarOf<S>>> {
     const { compiled, cached } = this.engine.compileCached(statement);
     if (Array.isArray(params)) return this.#executeMany(compiled, cached, params as readonly Params[]);
     const positional = bindValues(compiled, params as Params | undefined);
     const driver = await this.#prepare();
-    return this.#run<RowOf<S>>(driver, compiled, positional, cached);
+    return this.#run<RowOf<S>, ScalarOf<S>>(driver, compiled, positional, cached);
   }
 
   /**
@@ -401,7 +401,7 @@ export class Connection implements AsyncDisposable {
     }
   }
 
-  async #run<T>(driver: DriverConnection, compiled: CompiledSQL, params: readonly unknown[], cached: boolean | undefined): Promise<Result<T>> {
+  async #run<T, S = T[keyof T]>(driver: DriverConnection, compiled: CompiledSQL, params: readonly unknown[], cached: boolean | undefined): Promise<Result<T, S>> {
     const context = this.#beforeExecute(compiled.sql, params, false, cached);
     let raw;
     try {
@@ -411,10 +411,10 @@ export class Connection implements AsyncDisposable {
     }
     if (context !== undefined) this.engine.events.emit("afterExecute", context, raw.rowcount);
     if (this.engine.echo === "debug") this.engine.logRows(raw.columns, raw.rows);
-    return new Result<T>(resultMeta(raw.columns, compiled.resultTypes), raw.rows, raw.rowcount, raw.lastInsertId);
+    return new Result<T, S>(resultMeta(raw.columns, compiled.resultTypes), raw.rows, raw.rowcount, raw.lastInsertId);
   }
 
-  async #executeMany<T>(compiled: CompiledSQL, cached: boolean | undefined, paramSets: readonly Params[]): Promise<Result<T>> {
+  async #executeMany<T, S>(compiled: CompiledSQL, cached: boolean | undefined, paramSets: readonly Params[]): Promise<Result<T, S>> {
     const positional = paramSets.map((params) => bindValues(compiled, params));
     const driver = await this.#prepare();
     const context = this.#beforeExecute(compiled.sql, positional, true, cached);
@@ -425,7 +425,7 @@ export class Connection implements AsyncDisposable {
       throw await this.#handleError(error, compiled.sql, positional[0]);
     }
     if (context !== undefined) this.engine.events.emit("afterExecute", context, raw.rowcount);
-    return new Result<T>(resultMeta(raw.columns, compiled.resultTypes), raw.rows, raw.rowcount, raw.lastInsertId);
+    return new Result<T, S>(resultMeta(raw.columns, compiled.resultTypes), raw.rows, raw.rowcount, raw.lastInsertId);
   }
 
   #beforeExecute(

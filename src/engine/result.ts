@@ -37,7 +37,7 @@ function processRows(rows: unknown[][], processors: ResultMeta["processors"]): v
  * `first`, `one`, ...) may be called once; `rowcount` and `lastInsertId` stay
  * readable.
  */
-export class Result<T = Record<string, unknown>> implements Iterable<Row<T>> {
+export class Result<T = Record<string, unknown>, S = T[keyof T]> implements Iterable<Row<T>> {
   /** Rows affected by INSERT/UPDATE/DELETE (matched rows on MySQL); rows returned for a SELECT. */
   readonly rowcount: number;
   /** The id of the last inserted row where the driver reports one (SQLite, MySQL); use RETURNING on PostgreSQL. */
@@ -100,21 +100,24 @@ export class Result<T = Record<string, unknown>> implements Iterable<Row<T>> {
   }
 
   /** The first column of the first row, or `null` when there is no row. */
-  scalar(): T[keyof T] | null {
+  scalar(): S | null {
     const rows = this.take();
-    return rows.length === 0 ? null : ((rows[0] as unknown[])[0] as T[keyof T]);
+    return rows.length === 0 ? null : ((rows[0] as unknown[])[0] as S);
   }
 
   /** The first column's value of exactly one row (see {@link one}). */
-  scalarOne(): T[keyof T] {
-    return this.one()._tuple()[0] as T[keyof T];
+  scalarOne(): S {
+    return this.one()._tuple()[0] as S;
   }
 
   /** A result over one column's values: the first by default, or the one named or at the given position. */
-  scalars<K extends keyof T & string>(column?: K | number): ScalarResult<T[K]> {
+  scalars(): ScalarResult<S>;
+  scalars<K extends keyof T & string>(column: K): ScalarResult<T[K]>;
+  scalars(column: number): ScalarResult<unknown>;
+  scalars(column?: string | number): ScalarResult<unknown> {
     const rows = this.take();
     const index = this.columnIndex(column);
-    return new ScalarResult(rows.map((row) => row[index] as T[K]));
+    return new ScalarResult(rows.map((row) => row[index]));
   }
 
   /** The rows as plain objects from column name to value. */

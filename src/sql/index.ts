@@ -33,7 +33,7 @@ export {
   type TypeCompilerHost,
   type BuiltinTypeName,
 } from "./types/type-compiler.js";
-export { TextClause, text, type Executable, type Returns, type RowOf } from "./elements/text.js";
+export { TextClause, text, type Executable, type Returns, type RowOf, type ScalarOf } from "./elements/text.js";
 export {
   ClauseElement,
   ColumnElement,

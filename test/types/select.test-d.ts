@@ -51,3 +51,13 @@ describe("select result types", () => {
     void users.c.nope;
   });
 });
+
+describe("scalar results", () => {
+  it("scalar() is typed by the first column, even an anonymous one", async () => {
+    expectTypeOf((await conn.execute(select(func.count()).selectFrom(users))).scalar()).toEqualTypeOf<number | null>();
+    expectTypeOf((await conn.execute(select(users.c.name, users.c.id))).scalarOne()).toEqualTypeOf<string>();
+    expectTypeOf((await conn.execute(select(users.c.name))).scalars().all()).toEqualTypeOf<string[]>();
+    expectTypeOf((await conn.execute(select(users.c.name, users.c.id))).scalars("id").all()).toEqualTypeOf<number[]>();
+    expectTypeOf((await conn.execute(select(1))).scalar()).toEqualTypeOf<number | null>();
+  });
+});

@@ -21,6 +21,9 @@ export interface Returns<Row> {
 /** The row type of an executable statement. */
 export type RowOf<S> = S extends Returns<infer R> ? R : Record<string, unknown>;
 
+/** The type of the first column of a statement's rows (what `scalar()` gives). */
+export type ScalarOf<S> = S extends { readonly _scalar: infer X } ? X : RowOf<S>[keyof RowOf<S>];
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**

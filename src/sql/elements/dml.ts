@@ -7,14 +7,8 @@
  */
 import { ArgumentError } from "../../errors/index.js";
 import { Integer } from "../types/sqltypes.js";
-import type {
-  ColumnElement} from "./expressions.js";
-import {
-  ClauseElement,
-  LiteralColumn,
-  coerce,
-  type AnyColumn,
-} from "./expressions.js";
+import type { ColumnElement } from "./expressions.js";
+import { ClauseElement, LiteralColumn, coerce, type AnyColumn } from "./expressions.js";
 import { ColumnClause, FromClause, TableClause, type AnyColumnClause, type ColumnCollection, type RebindColumns, type SelectLike } from "./from-clause.js";
 import { CompoundSelect, Exists, ScalarSelect, Select, type SelectItem, type SelectRow } from "./select.js";
 

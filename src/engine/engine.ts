@@ -10,7 +10,7 @@ import {
 } from "../errors/index.js";
 import { Events } from "../events/index.js";
 import { NullPool, type Pool, QueuePool, StaticPool, type PoolDialect } from "../pool/index.js";
-import type { CompiledSQL, Executable } from "../sql/index.js";
+import { statementKey, type ClauseElement, type CompiledSQL, type Executable, type StatementKey } from "../sql/index.js";
 import { LRUCache, redactSecrets } from "../util/index.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
 import type { EngineEventMap, ErrorContext } from "./events.js";
@@ -219,16 +219,28 @@ export class Engine {
 
   /** @internal Compiles through the statement cache; `cached` tells whether it was a hit (undefined: not cacheable). */
   compileCached(statement: Executable): { compiled: CompiledSQL; cached: boolean | undefined } {
-    const key = statement.cacheKey;
-    if (key !== undefined) {
+    if (statement.kind === "text") {
+      const key = statement.cacheKey as string;
       const hit = this.#cache.get(key);
-      if (hit !== undefined) {
-        return { compiled: statement.kind === "text" ? withBoundValues(hit, statement) : hit, cached: true };
-      }
+      if (hit !== undefined) return { compiled: withBoundValues(hit, statement), cached: true };
+      const compiled = this.#compileFresh(statement, undefined);
+      this.#cache.set(key, compiled);
+      return { compiled, cached: false };
     }
-    const compiled = this.dialect.createCompiler().compile(statement);
-    if (key !== undefined) this.#cache.set(key, compiled);
-    return { compiled, cached: key === undefined ? undefined : false };
+    const shape = statementKey(statement as unknown as ClauseElement);
+    if (shape === undefined) return { compiled: this.#compileFresh(statement, undefined), cached: undefined };
+    const hit = this.#cache.get(shape.key);
+    if (hit !== undefined) return { compiled: withBindValues(hit, shape), cached: true };
+    const compiled = this.#compileFresh(statement, shape);
+    // A compiler that bound a value outside the key's bind list (named param_N) makes the result specific to
+    // this statement's values: such a statement is never reused.
+    if (compiled.bindNames.some((name) => name.startsWith("param_"))) return { compiled, cached: undefined };
+    this.#cache.set(shape.key, compiled);
+    return { compiled, cached: false };
+  }
+
+  #compileFresh(statement: Executable, shape: StatementKey | undefined): CompiledSQL {
+    return this.dialect.createCompiler().compile(statement, shape);
   }
 
   /** @internal Checks that the dialect supports an isolation level. */
@@ -367,6 +379,15 @@ function defaultPoolClass(kind: "queue" | "static" | "null"): PoolClass {
 }
 
 /** A cached compilation with the statement's own bound values (text() values are not part of the cache key). */
+/** A cached compilation with the bound values of a statement of the same shape (named `#position`). */
+function withBindValues(compiled: CompiledSQL, shape: StatementKey): CompiledSQL {
+  const values: Record<string, unknown> = {};
+  shape.binds.forEach((bind, position) => {
+    values[`#${position}`] = bind.value;
+  });
+  return { ...compiled, boundValues: values };
+}
+
 function withBoundValues(compiled: CompiledSQL, statement: Executable): CompiledSQL {
   const bound = (statement as { boundValues?: Readonly<Record<string, unknown>> }).boundValues;
   const types = (statement as { columnTypes?: CompiledSQL["resultTypes"] }).columnTypes;

@@ -133,4 +133,5 @@ export {
 export { func, type Functions } from "./functions.js";
 export { SQLCompiler, registerVisitor, type CompiledSQL, type CompileState } from "./compiler/compiler.js";
 export { scanText, type TextPart } from "./compiler/text-scanner.js";
+export { statementKey, type StatementKey } from "./compiler/cache-key.js";
 export { CompileError } from "../errors/index.js";

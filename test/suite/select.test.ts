@@ -139,4 +139,22 @@ describeEachBackend("select", (ctx) => {
     const rows = await run(select(users.c.id, latest.c.title).join(latest, true_()).orderBy(users.c.id));
     expect(rows).toEqual([{ id: 1, title: "50% off_sale/today" }, { id: 2, title: "Hello" }]);
   });
+
+  it("the statement cache reuses a compiled select with the new statement's values", async () => {
+    const logs: string[] = [];
+    const engine = ctx.newEngine({ echo: true, logger: { info: (m) => logs.push(m), debug: () => undefined } });
+    const find = (min: number, limit: number) => select(users.c.id).where(users.c.id.gt(min)).orderBy(users.c.id).limit(limit);
+    const results = await engine.connect(async (conn) => {
+      if (ctx.backend.dialect === "sqlite" && !ctx.backend.url?.includes(".db")) return null; // a fresh in-memory database has no tables
+      if (ctx.backend.id === "pglite") return null;
+      const a = (await conn.execute(find(0, 2))).scalars().all();
+      const b = (await conn.execute(find(2, 1))).scalars().all();
+      const c = (await conn.execute(find(1, 10))).scalars().all();
+      return [a, b, c];
+    });
+    if (results === null) return;
+    expect(results).toEqual([[1, 2], [3], [2, 3, 4]]);
+    const selects = logs.filter((l) => l.startsWith("SELECT"));
+    expect(selects.map((l) => /\[(compiled|cached)\]/.exec(l)?.[1])).toEqual(["compiled", "cached", "cached"]);
+  });
 });

@@ -53,9 +53,9 @@ export class MySQLCompiler extends SQLCompiler {
     return `${isNull} ${node.nulls === "FIRST" ? "DESC" : "ASC"}, ${sql}`;
   }
 
-  override limitClause(limit: number | undefined, offset: number | undefined, state: CompileState): string {
+  override limitClause(limit: ClauseElement | undefined, offset: ClauseElement | undefined, state: CompileState): string {
     // MySQL has no OFFSET without LIMIT: its manual's answer is the largest possible LIMIT.
-    if (limit === undefined && offset !== undefined) return ` LIMIT 18446744073709551615 OFFSET ${this.bindValue(offset, new Integer(), state)}`;
+    if (limit === undefined && offset !== undefined) return ` LIMIT 18446744073709551615 OFFSET ${this.process(offset, state)}`;
     return super.limitClause(limit, offset, state);
   }
 

@@ -1,5 +1,4 @@
-import { CompileError, SQLCompiler, type CompileState, type Insert, type OnConflict, type Select } from "../../sql/index.js";
-import { Integer } from "../../sql/index.js";
+import { CompileError, SQLCompiler, type ClauseElement, type CompileState, type Insert, type OnConflict, type Select } from "../../sql/index.js";
 
 /**
  * SQLite's compiler: `?` placeholders, double-quoted identifiers, `LIMIT -1`
@@ -10,8 +9,8 @@ export class SQLiteCompiler extends SQLCompiler {
     return "?";
   }
 
-  override limitClause(limit: number | undefined, offset: number | undefined, state: CompileState): string {
-    if (limit === undefined && offset !== undefined) return ` LIMIT -1 OFFSET ${this.bindValue(offset, new Integer(), state)}`;
+  override limitClause(limit: ClauseElement | undefined, offset: ClauseElement | undefined, state: CompileState): string {
+    if (limit === undefined && offset !== undefined) return ` LIMIT -1 OFFSET ${this.process(offset, state)}`;
     return super.limitClause(limit, offset, state);
   }
 

@@ -31,6 +31,7 @@ import type { Delete, ExcludedColumn, Insert, OnConflict, Update } from "../elem
 import type { Executable, TextClause } from "../elements/text.js";
 import { BigInteger, Boolean as BooleanType, Date as DateType, DateTime, Float, Integer, JSON as JSONType, Numeric, SmallInteger, String as StringType, Text, Time, UUID } from "../types/sqltypes.js";
 import type { TypeEngine, ValueProcessor } from "../types/type-api.js";
+import { statementKey, type StatementKey } from "./cache-key.js";
 import { scanText } from "./text-scanner.js";
 
 /** A statement compiled for one dialect: SQL text plus how to build its positional parameters. */
@@ -61,6 +62,8 @@ export interface CompileState {
   depth: number;
   /** Result column types of the top-level statement. */
   resultTypes: Record<string, TypeEngine> | undefined;
+  /** Each value-carrying bind's position in the statement's cache key: its parameter is named `#position`. */
+  readonly bindIndex: Map<BindParameter, number> | undefined;
 }
 
 type Visitor = (compiler: SQLCompiler, node: ClauseElement, state: CompileState) => string;
@@ -142,16 +145,22 @@ export class SQLCompiler {
   /** Words that must be quoted as identifiers. Dialects extend the set. */
   protected readonly reservedWords: ReadonlySet<string> = RESERVED;
 
-  /** Compiles a statement. */
-  compile(statement: Executable | ClauseElement): CompiledSQL {
+  /**
+   * Compiles a statement. Bound values are named by their position in the
+   * statement's cache key (`#0`, `#1`, ...), so the compiled form can be reused
+   * for any statement of the same shape with that statement's own values.
+   */
+  compile(statement: Executable | ClauseElement, key?: StatementKey): CompiledSQL {
     const text = statement.kind === "text" ? (statement as unknown as TextClause) : undefined;
-    let state = newState();
+    const shape = text === undefined ? (key ?? statementKey(statement as ClauseElement)) : undefined;
+    const bindIndex = shape === undefined ? undefined : indexBinds(shape.binds);
+    let state = newState(bindIndex);
     let sql = this.process(statement as ClauseElement, state);
     if (state.ctes.length > 0 && text === undefined) {
       // The WITH clause comes first in the text, so its parameters must come first too: render again,
       // WITH clause first, now that every CTE is known.
       const ctes = state.ctes;
-      state = newState();
+      state = newState(bindIndex);
       const withClause = this.withClause(state, ctes);
       sql = withClause + this.process(statement as ClauseElement, state);
     }
@@ -195,10 +204,10 @@ export class SQLCompiler {
   }
 
   /** LIMIT/OFFSET in the dialect's form (bound as parameters). */
-  limitClause(limit: number | undefined, offset: number | undefined, state: CompileState): string {
+  limitClause(limit: ClauseElement | undefined, offset: ClauseElement | undefined, state: CompileState): string {
     let sql = "";
-    if (limit !== undefined) sql += ` LIMIT ${this.bindValue(limit, new Integer(), state)}`;
-    if (offset !== undefined) sql += ` OFFSET ${this.bindValue(offset, new Integer(), state)}`;
+    if (limit !== undefined) sql += ` LIMIT ${this.process(limit, state)}`;
+    if (offset !== undefined) sql += ` OFFSET ${this.process(offset, state)}`;
     return sql;
   }
 
@@ -453,12 +462,13 @@ export class SQLCompiler {
       state.bindProcessors.push(bind.type.bindProcessor() as ValueProcessor<unknown, unknown> | undefined);
       return this.placeholder(state.bindNames.length);
     }
-    return this.bindValue(bind.value, bind.type, state);
+    return this.bindValue(bind.value, bind.type, state, bind);
   }
 
   /** Binds a value under a generated name and returns its placeholder. */
-  bindValue(value: unknown, type: TypeEngine | undefined, state: CompileState): string {
-    const name = `param_${state.bindNames.length + 1}`;
+  bindValue(value: unknown, type: TypeEngine | undefined, state: CompileState, bind?: BindParameter): string {
+    const position = bind === undefined ? undefined : state.bindIndex?.get(bind);
+    const name = position === undefined ? `param_${state.bindNames.length + 1}` : `#${position}`;
     state.boundValues[name] = value;
     state.bindNames.push(name);
     state.bindProcessors.push(type?.bindProcessor() as ValueProcessor<unknown, unknown> | undefined);
@@ -739,8 +749,17 @@ function isRestatementOf(candidate: CTE, known: CTE): boolean {
   return false;
 }
 
-function newState(): CompileState {
+function indexBinds(binds: readonly BindParameter[]): Map<BindParameter, number> {
+  const index = new Map<BindParameter, number>();
+  binds.forEach((bind, position) => {
+    if (!index.has(bind)) index.set(bind, position);
+  });
+  return index;
+}
+
+function newState(bindIndex?: Map<BindParameter, number>): CompileState {
   return {
+    bindIndex,
     bindNames: [],
     bindProcessors: [],
     boundValues: {},

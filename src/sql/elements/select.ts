@@ -11,6 +11,7 @@ import { ArgumentError } from "../../errors/index.js";
 import { Boolean as BooleanType, Integer } from "../types/sqltypes.js";
 import type { TypeEngine } from "../types/type-api.js";
 import {
+  BindParameter,
   ClauseElement,
   ColumnElement,
   LiteralColumn,
@@ -79,8 +80,9 @@ interface SelectState {
   readonly groupBy: readonly ClauseElement[];
   readonly having: readonly ColumnElement<boolean, string>[];
   readonly orderBy: readonly ClauseElement[];
-  readonly limit: number | undefined;
-  readonly offset: number | undefined;
+  /** LIMIT and OFFSET, bound parameters so that a new count reuses the compiled statement. */
+  readonly limit: BindParameter<number> | undefined;
+  readonly offset: BindParameter<number> | undefined;
   readonly distinct: boolean;
   readonly distinctOn: readonly ClauseElement[];
   readonly forUpdate: ForUpdateOptions | undefined;
@@ -103,12 +105,14 @@ const EMPTY_STATE: SelectState = {
   correlate: undefined,
 };
 
-function checkCount(what: string, value: number): number {
+function checkCount(what: string, value: number): BindParameter<number> {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new ArgumentError(`${what} must be a non-negative integer, got ${JSON.stringify(value)}.`);
   }
-  return value;
+  return new BindParameter(value, COUNT_TYPE);
 }
+
+const COUNT_TYPE = new Integer();
 
 /** Something usable in ORDER BY / GROUP BY: an expression, or the name of a selected column or label. */
 export type OrderItem = AnyColumn | OrderByExpression | string;
@@ -384,8 +388,8 @@ export class CompoundSelect<Items extends readonly SelectItem[] = readonly Selec
     readonly operator: "UNION" | "UNION ALL" | "INTERSECT" | "INTERSECT ALL" | "EXCEPT" | "EXCEPT ALL",
     readonly selects: readonly SelectLike[],
     readonly orderByItems: readonly ClauseElement[] = [],
-    readonly limitCount: number | undefined = undefined,
-    readonly offsetCount: number | undefined = undefined,
+    readonly limitCount: BindParameter<number> | undefined = undefined,
+    readonly offsetCount: BindParameter<number> | undefined = undefined,
   ) {
     super();
     Object.freeze(this.selects);

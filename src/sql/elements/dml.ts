@@ -26,10 +26,11 @@ export type DMLValue<Col> = (Col extends { readonly _type: infer T } ? T : never
 
 /**
  * True when a column must be given in an INSERT. Lightweight `table()` columns
- * never are; `schema.Table` columns set the phantom `_required: true` on
- * non-nullable columns without a default.
+ * never are; a column class marks required ones with a phantom, either
+ * `_insert: "required"` (schema's Column: not nullable, no default, not an
+ * auto-increment key) or `_required: true`.
  */
-type IsRequired<Col> = Col extends { readonly _required: true } ? true : false;
+type IsRequired<Col> = Col extends { readonly _insert: "required" } | { readonly _required: true } ? true : false;
 
 /** The values of one INSERT row for the columns `C`: required columns first, the rest optional. */
 export type InsertValues<C extends ColumnCollection> = Simplify<

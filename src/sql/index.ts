@@ -122,6 +122,7 @@ export {
   delete_,
   deleteFrom,
   type InsertValues,
+  type Assignments,
   type UpdateValues,
   type DMLValue,
   type NoRows,

@@ -242,6 +242,16 @@ describeEachBackend("dml", (ctx) => {
     expect(await rows(select(pets.c.name))).toEqual([{ name: "rex" }]);
   });
 
+  it("a statement of the same shape reuses the cached compilation with its own values", async () => {
+    const make = (name: string, qty: number) => insert(items).values({ name, qty });
+    await run(make("c1", 1));
+    expect(ctx.engine.compileCached(make("c2", 2)).cached).toBe(true);
+    await run(make("c2", 2));
+    await run(update(items).values({ qty: 10 }).filterBy({ name: "c1" }));
+    await run(update(items).values({ qty: 20 }).filterBy({ name: "c2" }));
+    expect(await rows(select(items.c.name, items.c.qty).orderBy(items.c.name))).toEqual([{ name: "c1", qty: 10 }, { name: "c2", qty: 20 }]);
+  });
+
   it("NaN: rejected where the column cannot hold it (SQLite, MariaDB), stored by PostgreSQL", async () => {
     const stmt = insert(items).values({ name: "nan", price: Number.NaN });
     if (dialect() === "postgresql") {

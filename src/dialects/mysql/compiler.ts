@@ -9,6 +9,7 @@ import {
   SQLCompiler,
   String as StringType,
   type AnyColumn,
+  type Assignments,
   type BinaryExpression,
   type ClauseElement,
   type CompileState,
@@ -85,7 +86,7 @@ export class MySQLCompiler extends SQLCompiler {
   }
 
   /** `ON DUPLICATE KEY UPDATE a = VALUES(a)`; `VALUES(col)` works on MariaDB and on MySQL (deprecated there since 8.0.20, not removed). */
-  override onDuplicateKeyClause(insert: Insert, set: ReadonlyMap<string, ClauseElement>, state: CompileState): string {
+  override onDuplicateKeyClause(insert: Insert, set: Assignments, state: CompileState): string {
     return ` ON DUPLICATE KEY UPDATE ${this.setClause(insert.state.table, set, state, false)}`;
   }
 

@@ -27,7 +27,7 @@ import {
 import { Alias, CTE, ColumnClause, FromClause, Join, Subquery, TableClause, type SelectLike } from "../elements/from-clause.js";
 import type { LabelReference } from "../elements/select.js";
 import { CompoundSelect, Exists, ScalarSelect, Select } from "../elements/select.js";
-import type { Delete, ExcludedColumn, Insert, OnConflict, Update } from "../elements/dml.js";
+import type { Assignments, Delete, ExcludedColumn, Insert, OnConflict, Update } from "../elements/dml.js";
 import type { Executable, TextClause } from "../elements/text.js";
 import { BigInteger, Boolean as BooleanType, Date as DateType, DateTime, Float, Integer, JSON as JSONType, Numeric, SmallInteger, String as StringType, Text, Time, UUID } from "../types/sqltypes.js";
 import type { TypeEngine, ValueProcessor } from "../types/type-api.js";
@@ -613,12 +613,12 @@ export class SQLCompiler {
       } else {
         const rows = s.rows ?? [];
         const first = rows[0];
-        if (first === undefined || first.size === 0) {
+        if (first === undefined || first.length === 0) {
           sql += this.insertDefaultValues();
         } else {
-          const keys = [...first.keys()];
-          const names = keys.map((k) => this.quoteIdentifier((s.table.c[k] as ColumnClause).name)).join(", ");
-          const tuples = rows.map((row) => `(${keys.map((k) => this.process(row.get(k) as ClauseElement, state)).join(", ")})`);
+          // Every row has the first row's columns, in its order (Insert.values checks and orders them).
+          const names = first.map(([k]) => this.quoteIdentifier((s.table.c[k] as ColumnClause).name)).join(", ");
+          const tuples = rows.map((row) => `(${row.map(([, value]) => this.process(value, state)).join(", ")})`);
           sql += ` (${names}) VALUES ${tuples.join(", ")}`;
         }
       }
@@ -661,7 +661,7 @@ export class SQLCompiler {
   }
 
   /** `ON DUPLICATE KEY UPDATE ...`: MySQL's upsert, which other databases lack. */
-  onDuplicateKeyClause(_insert: Insert, _set: ReadonlyMap<string, ClauseElement>, _state: CompileState): string {
+  onDuplicateKeyClause(_insert: Insert, _set: Assignments, _state: CompileState): string {
     throw new CompileError("ON DUPLICATE KEY UPDATE is MySQL/MariaDB syntax; on this database use onConflictDoUpdate({ target, set }).");
   }
 
@@ -671,9 +671,9 @@ export class SQLCompiler {
   }
 
   /** `a = v1, b = v2` for UPDATE and upserts; `qualify` writes `table.a` (MySQL multi-table UPDATE). */
-  setClause(table: TableClause, values: ReadonlyMap<string, ClauseElement>, state: CompileState, qualify: boolean): string {
+  setClause(table: TableClause, values: Assignments, state: CompileState, qualify: boolean): string {
     const prefix = qualify ? `${this.fromName(table, state)}.` : "";
-    return [...values].map(([key, value]) => `${prefix}${this.quoteIdentifier((table.c[key] as ColumnClause).name)} = ${this.process(value, state)}`).join(", ");
+    return values.map(([key, value]) => `${prefix}${this.quoteIdentifier((table.c[key] as ColumnClause).name)} = ${this.process(value, state)}`).join(", ");
   }
 
   /** ` RETURNING ...`, typed for the result when the statement is the top-level one. Dialects without it refuse. */
@@ -695,7 +695,7 @@ export class SQLCompiler {
 
   visitUpdate(update: Update, state: CompileState): string {
     const s = update.state;
-    if (s.values.size === 0) throw new CompileError(`update(${s.table.fullName}): nothing to SET; call values({ ... }) first.`);
+    if (s.values.length === 0) throw new CompileError(`update(${s.table.fullName}): nothing to SET; call values({ ... }) first.`);
     const top = state.depth === 0;
     const extra = update.extraFroms();
     state.enclosing.push(new Set<FromClause>([s.table, ...extra]));

@@ -91,16 +91,29 @@ function columnOf(table: AnyTable, key: string, what: string): AnyColumnClause {
   return col;
 }
 
-/** Turns `{ key: value }` into `[column, bound value or expression]` pairs, in the given order. */
-function coerceValues(table: AnyTable, values: Readonly<Record<string, unknown>>, what: string): Map<string, ClauseElement> {
+/**
+ * Column values in order, as `[key, value]` pairs. Plain arrays (not Maps) so
+ * that the statement cache key, which walks the tree, sees every column.
+ */
+export type Assignments = readonly (readonly [string, ClauseElement])[];
+
+/** `a` with the keys of `b` replaced in place and its new keys appended (later values win). */
+function mergeAssignments(a: Assignments, b: Assignments): Assignments {
+  const out = a.map((pair) => b.find(([key]) => key === pair[0]) ?? pair);
+  for (const pair of b) if (!a.some(([key]) => key === pair[0])) out.push(pair);
+  return out;
+}
+
+/** Turns `{ key: value }` into `[key, bound value or expression]` pairs, in the given order. */
+function coerceValues(table: AnyTable, values: Readonly<Record<string, unknown>>, what: string): Assignments {
   if (values === null || typeof values !== "object" || Array.isArray(values)) {
     throw new ArgumentError(`${what} takes an object of column values, got ${Array.isArray(values) ? "an array" : JSON.stringify(values)}.`);
   }
-  const out = new Map<string, ClauseElement>();
+  const out: (readonly [string, ClauseElement])[] = [];
   for (const [key, value] of Object.entries(values)) {
     const col = columnOf(table, key, what);
     if (value === undefined) continue; // an absent optional value, as with object spreads
-    out.set(key, coerce(value, col.type));
+    out.push([key, coerce(value, col.type)]);
   }
   return out;
 }
@@ -196,20 +209,20 @@ export interface OnConflict {
   /** Column names, a constraint name, or nothing. */
   readonly target: { readonly columns: readonly AnyColumnClause[] } | { readonly constraint: string } | undefined;
   readonly targetWhere: ColumnElement<boolean, string> | undefined;
-  readonly set: ReadonlyMap<string, ClauseElement>;
+  readonly set: Assignments;
   readonly where: ColumnElement<boolean, string> | undefined;
 }
 
 interface InsertState {
   readonly table: AnyTable;
   /** Rows of coerced values, each with the same keys; `undefined` when `values()` was never called. */
-  readonly rows: readonly ReadonlyMap<string, ClauseElement>[] | undefined;
+  readonly rows: readonly Assignments[] | undefined;
   /** True when the rows came from a list (multi-row VALUES), even a list of one. */
   readonly multi: boolean;
   readonly fromSelect: { readonly columns: readonly AnyColumnClause[]; readonly select: SelectLike } | undefined;
   readonly returning: readonly ClauseElement[];
   readonly onConflict: OnConflict | undefined;
-  readonly onDuplicateKey: ReadonlyMap<string, ClauseElement> | undefined;
+  readonly onDuplicateKey: Assignments | undefined;
 }
 
 /**
@@ -274,11 +287,11 @@ export class Insert<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
       const list = values as readonly Readonly<Record<string, unknown>>[];
       if (list.length === 0) throw new ArgumentError("insert().values([]): give at least one row.");
       const rows = list.map((row, i) => coerceValues(table, row, `insert().values() row ${i}`));
-      const keys = [...(rows[0] as Map<string, ClauseElement>).keys()];
+      const keys = (rows[0] as Assignments).map(([key]) => key);
       if (keys.length === 0) throw new ArgumentError("insert().values([...]): a multi-row insert needs at least one column; insert rows of defaults one by one.");
       rows.forEach((row, i) => {
-        const missing = keys.filter((k) => !row.has(k));
-        const extra = [...row.keys()].filter((k) => !keys.includes(k));
+        const missing = keys.filter((k) => !row.some(([key]) => key === k));
+        const extra = row.map(([key]) => key).filter((k) => !keys.includes(k));
         if (missing.length > 0 || extra.length > 0) {
           throw new ArgumentError(
             `insert().values(): every row of a multi-row insert needs the same columns as the first (${keys.join(", ")}); ` +
@@ -286,12 +299,14 @@ export class Insert<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
           );
         }
       });
-      return this.with({ rows, multi: true });
+      // Every row in the first row's column order, so that the SQL and the cache key follow one order.
+      const ordered = rows.map((row) => keys.map((k) => row.find(([key]) => key === k) as readonly [string, ClauseElement]));
+      return this.with({ rows: ordered, multi: true });
     }
     const row = coerceValues(table, values as Readonly<Record<string, unknown>>, "insert().values()");
     const previous = this.state.rows;
     if (previous !== undefined && !this.state.multi && previous.length === 1) {
-      return this.with({ rows: [new Map([...(previous[0] as ReadonlyMap<string, ClauseElement>), ...row])], multi: false });
+      return this.with({ rows: [mergeAssignments(previous[0] as Assignments, row)], multi: false });
     }
     return this.with({ rows: [row], multi: false });
   }
@@ -335,7 +350,7 @@ export class Insert<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
         action: "nothing",
         target: options.target === undefined ? undefined : resolveTarget(this.state.table, options.target as ConflictTarget),
         targetWhere: options.targetWhere,
-        set: new Map(),
+        set: [],
         where: undefined,
       },
     });
@@ -355,7 +370,7 @@ export class Insert<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
     this.checkNoDuplicateKey();
     if (options.target === undefined) throw new ArgumentError("onConflictDoUpdate(): a target (the unique columns or a constraint name) is required.");
     const set = coerceValues(this.state.table, options.set as Readonly<Record<string, unknown>>, "onConflictDoUpdate({ set })");
-    if (set.size === 0) throw new ArgumentError("onConflictDoUpdate(): set at least one column (or use onConflictDoNothing()).");
+    if (set.length === 0) throw new ArgumentError("onConflictDoUpdate(): set at least one column (or use onConflictDoNothing()).");
     return this.with({
       onConflict: {
         action: "update",
@@ -375,7 +390,7 @@ export class Insert<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
   onDuplicateKeyUpdate(options: { set: UpdateValues<ColumnsOf<T>> }): this {
     if (this.state.onConflict !== undefined) throw new ArgumentError("onDuplicateKeyUpdate() and onConflict...() exclude each other.");
     const set = coerceValues(this.state.table, options.set as Readonly<Record<string, unknown>>, "onDuplicateKeyUpdate({ set })");
-    if (set.size === 0) throw new ArgumentError("onDuplicateKeyUpdate(): set at least one column.");
+    if (set.length === 0) throw new ArgumentError("onDuplicateKeyUpdate(): set at least one column.");
     return this.with({ onDuplicateKey: set });
   }
 
@@ -436,7 +451,7 @@ function filterByConditions(table: AnyTable, values: Readonly<Record<string, unk
 }
 
 interface UpdateState extends WhereState {
-  readonly values: ReadonlyMap<string, ClauseElement>;
+  readonly values: Assignments;
 }
 
 /**
@@ -475,7 +490,7 @@ export class Update<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
   /** The SET values (bound with each column's type, or SQL expressions); a later call adds to and overrides earlier ones. */
   values(values: UpdateValues<ColumnsOf<T>>): this {
     const set = coerceValues(this.state.table, values as Readonly<Record<string, unknown>>, "update().values()");
-    return this.with({ values: new Map([...this.state.values, ...set]) });
+    return this.with({ values: mergeAssignments(this.state.values, set) });
   }
 
   /** WHERE conditions, joined with AND (several arguments or several calls). */
@@ -496,7 +511,7 @@ export class Update<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
 
   /** The tables other than the target that the statement refers to (for UPDATE ... FROM). @internal */
   extraFroms(): AnyFrom[] {
-    return otherTables(this.state.table, [...this.state.values.values(), ...this.state.where]);
+    return otherTables(this.state.table, [...this.state.values.map(([, value]) => value), ...this.state.where]);
   }
 
   /** @internal */
@@ -508,7 +523,7 @@ export class Update<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
 /** Starts an UPDATE of a table. */
 export function update<T extends AnyTable>(table: T): Update<T> {
   if (!(table instanceof TableClause)) throw new ArgumentError("update() takes a table.");
-  return new Update<T>({ table, values: new Map(), where: [], returning: [] });
+  return new Update<T>({ table, values: [], where: [], returning: [] });
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   literalColumn,
   null_,
   select,
+  statementKey,
   table,
   update,
 } from "../../../src/index.js";
@@ -347,5 +348,56 @@ describe("delete", () => {
     expect(() => delete_(users).filterBy({ nope: 1 })).toThrow(/delete\(\)\.filterBy\(\): table "users" has no column "nope"/);
     // @ts-expect-error -- not a table
     expect(() => delete_(users.c.id)).toThrow(ArgumentError);
+  });
+});
+
+describe("statement cache keys of DML", () => {
+  const key = (stmt: Parameters<typeof statementKey>[0]) => statementKey(stmt)?.key;
+
+  it("the same shape with other values shares a key; the values come out in key order", () => {
+    const a = statementKey(insert(users).values({ name: "a", age: 1 }).returning(users.c.id));
+    const b = statementKey(insert(users).values({ name: "b", age: 2 }).returning(users.c.id));
+    expect(a?.key).toBeDefined();
+    expect(a?.key).toBe(b?.key);
+    expect(b?.binds.map((x) => x.value)).toEqual(["b", 2]);
+    expect(key(update(users).values({ age: 1 }).where(users.c.id.eq(1)))).toBe(key(update(users).values({ age: 9 }).where(users.c.id.eq(7))));
+    expect(key(delete_(users).filterBy({ id: 1 }))).toBe(key(delete_(users).filterBy({ id: 2 })));
+  });
+
+  it("other columns, row counts, upsert forms or RETURNING lists make other keys, even without bound values", () => {
+    const now = func.now();
+    expect(key(insert(users).values({ name: func.upper(users.c.name) }))).not.toBe(key(insert(users).values({ age: func.upper(users.c.name) })));
+    expect(key(update(users).values({ name: users.c.name }))).not.toBe(key(update(users).values({ age: users.c.age })));
+    expect(key(insert(scoped).values({ at: now }))).not.toBe(key(insert(scoped).values({ id: literalColumn("1") })));
+    expect(key(insert(users).values([{ id: 1 }]))).not.toBe(key(insert(users).values([{ id: 1 }, { id: 2 }])));
+    const base = insert(users).values({ id: 1, name: "a" });
+    const keys = new Set([
+      key(base),
+      key(base.onConflictDoNothing()),
+      key(base.onConflictDoNothing({ target: "id" })),
+      key(base.onConflictDoUpdate({ target: "id", set: { name: base.excluded.c.name } })),
+      key(base.onConflictDoUpdate({ target: "id", set: { age: base.excluded.c.age } })),
+      key(base.onDuplicateKeyUpdate({ set: { name: base.inserted.c.name } })),
+      key(base.returning(users.c.id)),
+      key(base.returning(users.c.name)),
+    ]);
+    expect(keys.size).toBe(8);
+  });
+
+  it("a multi-row insert keys and renders its rows in the first row's column order", () => {
+    const a = insert(users).values([{ id: 1, name: "a" }, { name: "b", id: 2 }]);
+    const b = insert(users).values([{ id: 3, name: "c" }, { id: 4, name: "d" }]);
+    expect(key(a)).toBe(key(b));
+    assertCompile(a, { postgresql: ["INSERT INTO users (id, name) VALUES ($1, $2), ($3, $4)", [1, "a", 2, "b"]] });
+  });
+
+  it("a compiled DML statement fits another statement of the same shape", () => {
+    for (const make of Object.values(compilers)) {
+      const first = make().compile(update(users).values({ name: "x" }).where(users.c.id.eq(1)));
+      const second = make().compile(update(users).values({ name: "y" }).where(users.c.id.eq(2)));
+      expect(second.sql).toBe(first.sql);
+      expect(second.bindNames).toEqual(first.bindNames);
+      expect(paramsOf(second)).toEqual(["y", 2]);
+    }
   });
 });

@@ -8,7 +8,8 @@
 import { DataError } from "../../errors/index.js";
 import { TypeEngine, type ValueProcessor } from "./type-api.js";
 
-function reject(typeName: string, value: unknown, why: string): never {
+/** Throws the DataError of a value a type cannot hold. @internal */
+export function reject(typeName: string, value: unknown, why: string): never {
   throw new DataError(`Cannot use ${describe(value)} as a ${typeName} value: ${why}.`);
 }
 
@@ -21,6 +22,7 @@ function describe(value: unknown): string {
 /** A 32-bit integer; values are `number`. */
 export class Integer extends TypeEngine<number> {
   readonly typeName: string = "Integer";
+  readonly visitName: string = "integer";
   override bindProcessor(): ValueProcessor<number, unknown> {
     return (value) => {
       if (typeof value === "bigint") return value;
@@ -36,6 +38,7 @@ export class Integer extends TypeEngine<number> {
 /** A 16-bit integer; values are `number`. */
 export class SmallInteger extends Integer {
   override readonly typeName: string = "SmallInteger";
+  override readonly visitName: string = "small_integer";
 }
 
 /**
@@ -44,6 +47,7 @@ export class SmallInteger extends Integer {
  */
 export class BigInteger extends TypeEngine<bigint> {
   readonly typeName: string = "BigInteger";
+  readonly visitName: string = "big_integer";
   override bindProcessor(): ValueProcessor<bigint, unknown> {
     return (value) => {
       if (typeof value === "bigint") return value;
@@ -59,6 +63,7 @@ export class BigInteger extends TypeEngine<bigint> {
 /** A binary floating-point number; values are `number` (NaN and ±Infinity where the database stores them). */
 export class Float extends TypeEngine<number> {
   readonly typeName: string = "Float";
+  readonly visitName: string = "float";
   override resultProcessor(): ValueProcessor<unknown, number> {
     return (value) => (typeof value === "number" ? value : Number(value));
   }
@@ -70,6 +75,7 @@ export class Float extends TypeEngine<number> {
  */
 export class Numeric extends TypeEngine<string> {
   readonly typeName: string;
+  readonly visitName: string = "numeric";
   constructor(
     readonly precision?: number,
     readonly scale?: number,
@@ -98,6 +104,7 @@ export class Numeric extends TypeEngine<string> {
 /** A boolean; SQLite's and MySQL's 0/1 are read back as `false`/`true`. */
 export class Boolean extends TypeEngine<boolean> {
   readonly typeName: string = "Boolean";
+  readonly visitName: string = "boolean";
   override bindProcessor(): ValueProcessor<boolean, unknown> {
     return (value: unknown) => {
       if (typeof value !== "boolean") reject(this.typeName, value, "expected true or false");
@@ -117,6 +124,7 @@ export class Boolean extends TypeEngine<boolean> {
 /** A string, optionally with a maximum length. */
 export class String extends TypeEngine<string> {
   readonly typeName: string;
+  readonly visitName: string = "string";
   constructor(readonly length?: number) {
     super();
     this.typeName = length === undefined ? "String" : `String(${length})`;
@@ -129,11 +137,13 @@ export class String extends TypeEngine<string> {
 /** An unbounded string. */
 export class Text extends String {
   override readonly typeName: string = "Text";
+  override readonly visitName: string = "text";
 }
 
 /** Bytes; values are `Uint8Array` (a Node `Buffer` is one). */
 export class LargeBinary extends TypeEngine<Uint8Array> {
   readonly typeName: string = "LargeBinary";
+  readonly visitName: string = "large_binary";
   override resultProcessor(): ValueProcessor<unknown, Uint8Array> {
     return (value) => (value instanceof Uint8Array ? value : new TextEncoder().encode(globalThis.String(value)));
   }
@@ -147,6 +157,7 @@ const DATE_PATTERN = /^\d{4,}-\d{2}-\d{2}$/;
  */
 export class Date extends TypeEngine<string> {
   readonly typeName: string = "Date";
+  readonly visitName: string = "date";
   override bindProcessor(): ValueProcessor<string, unknown> {
     return (value: unknown) => {
       if (value instanceof globalThis.Date) {
@@ -169,6 +180,7 @@ export class Date extends TypeEngine<string> {
 /** A time of day; values are `"HH:MM:SS[.ffffff]"` strings. */
 export class Time extends TypeEngine<string> {
   readonly typeName: string = "Time";
+  readonly visitName: string = "time";
   override resultProcessor(): ValueProcessor<unknown, string> {
     return (value) => globalThis.String(value);
   }
@@ -187,6 +199,7 @@ export interface DateTimeOptions {
  */
 export class DateTime extends TypeEngine<globalThis.Date> {
   readonly typeName: string;
+  readonly visitName: string = "datetime";
   readonly timezone: boolean;
   constructor(options: DateTimeOptions = {}) {
     super();
@@ -228,6 +241,7 @@ const DRIVER_PARSED_JSON = new Set(["json", "jsonb"]);
  */
 export class JSON<T = unknown> extends TypeEngine<T> {
   readonly typeName: string = "JSON";
+  readonly visitName: string = "json";
   override bindProcessor(): ValueProcessor<T, unknown> {
     return (value) => globalThis.JSON.stringify(value);
   }
@@ -238,11 +252,41 @@ export class JSON<T = unknown> extends TypeEngine<T> {
   }
 }
 
+/**
+ * PostgreSQL's binary JSON (`JSONB`); values are the parsed JavaScript value,
+ * as with {@link JSON}. Other databases store it as their JSON type.
+ */
+export class JSONB<T = unknown> extends JSON<T> {
+  override readonly typeName: string = "JSONB";
+  override readonly visitName: string = "jsonb";
+}
+
+/**
+ * A PostgreSQL `INTERVAL`; values are strings as the database prints them
+ * (`"1 day 02:00:00"`), and any text PostgreSQL reads as an interval is
+ * accepted when binding (`"2 hours"`, `"P1D"`). Other databases have no
+ * interval type: creating such a column there is a compile error.
+ */
+export class Interval extends TypeEngine<string> {
+  readonly typeName: string = "Interval";
+  readonly visitName: string = "interval";
+  override bindProcessor(): ValueProcessor<string, unknown> {
+    return (value: unknown) => {
+      if (typeof value !== "string") reject(this.typeName, value, 'expected interval text such as "2 hours"');
+      return value;
+    };
+  }
+  override resultProcessor(): ValueProcessor<unknown, string> {
+    return (value) => globalThis.String(value);
+  }
+}
+
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A UUID; values are lower-case canonical strings. */
 export class UUID extends TypeEngine<string> {
   readonly typeName: string = "UUID";
+  readonly visitName: string = "uuid";
   override bindProcessor(): ValueProcessor<string, unknown> {
     return (value: unknown) => {
       if (typeof value !== "string" || !UUID_PATTERN.test(value)) reject(this.typeName, value, "expected a UUID string");

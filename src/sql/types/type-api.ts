@@ -19,6 +19,13 @@ export abstract class TypeEngine<T = unknown> {
   declare readonly _tsType: T;
   /** The type's name as shown in error messages (`Integer`, `Numeric(10, 2)`). */
   abstract readonly typeName: string;
+  /**
+   * A stable discriminator of the type's kind (`integer`, `string`, `enum`,
+   * ...), used by type compilers to pick the SQL type text. It survives
+   * duplicate package copies where `instanceof` would not; a subclass that
+   * renders differently declares its own.
+   */
+  abstract readonly visitName: string;
 
   /** The conversion applied to a non-null value before it is bound, if any. */
   bindProcessor(): ValueProcessor<T, unknown> | undefined {
@@ -44,5 +51,6 @@ export type TypeOf<X> = X extends TypeEngine<infer T> ? T : never;
 
 /** A type that knows nothing: values pass through unchanged. */
 export class NullType extends TypeEngine<unknown> {
-  readonly typeName = "NullType";
+  readonly typeName: string = "NullType";
+  readonly visitName: string = "null";
 }

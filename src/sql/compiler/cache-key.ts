@@ -9,8 +9,26 @@
  *
  * @module
  */
-import { BindParameter, ClauseElement } from "../elements/expressions.js";
-import { ColumnClause, FromClause, Subquery } from "../elements/from-clause.js";
+import {
+  BindParameter,
+  ClauseElement,
+  type BinaryExpression,
+  type BooleanClauseList,
+  type BooleanLiteral,
+  type Cast,
+  type ClauseList,
+  type FunctionCall,
+  type Grouping,
+  type InExpression,
+  type Label,
+  type LikeExpression,
+  type LiteralColumn,
+  type OrderByExpression,
+  type TypeCoerce,
+  type UnaryExpression,
+} from "../elements/expressions.js";
+import { ColumnClause, Subquery, TableClause, type Alias, type FromClause, type Join } from "../elements/from-clause.js";
+import type { LabelReference, Select } from "../elements/select.js";
 import { TypeEngine } from "../types/type-api.js";
 
 /** A statement's cache key and its bound values in key order. */
@@ -25,38 +43,131 @@ interface NodeKey {
   readonly binds: readonly BindParameter[];
 }
 
-const memo = new WeakMap<object, NodeKey | null>();
 const typeKeys = new WeakMap<TypeEngine, string>();
-/** Properties that are derived from others, or back-references that would loop. */
-const SKIPPED = new Set(["kind", "c", "_values"]);
+/** A statement that keeps its own key once computed (Select, CompoundSelect: a mutable holder set before freezing). */
+interface MemoHolder {
+  readonly _memo: { statementKey?: StatementKey | null };
+}
+/** Properties that are derived from others, back-references that would loop, or scratch space. */
+const SKIPPED = new Set(["kind", "c", "_values", "tableId", "_memo"]);
 
 /** The cache key of a statement, or `undefined` when it cannot be cached (an anonymous subquery). */
 export function statementKey(statement: ClauseElement): StatementKey | undefined {
-  const found = nodeKey(statement);
+  const memo = (statement as Partial<MemoHolder>)._memo;
+  let found = memo?.statementKey;
+  if (found === undefined) {
+    found = nodeKey(statement);
+    if (memo !== undefined) memo.statementKey = found;
+  }
   return found === null ? undefined : found;
 }
 
+// Inner nodes are not remembered one by one: most are built for one statement, and tables and columns key in O(1).
 function nodeKey(node: ClauseElement): NodeKey | null {
-  const known = memo.get(node);
-  if (known !== undefined) return known;
-  const computed = computeKey(node);
-  memo.set(node, computed);
-  return computed;
+  const binds: BindParameter[] = [];
+  const key = keyOf(node, binds);
+  return key === null ? null : { key, binds };
 }
 
-function computeKey(node: ClauseElement): NodeKey | null {
-  if (node instanceof BindParameter) {
-    if (node.value === undefined && node.name !== undefined) return { key: `:${node.name}:${typeKey(node.type)}`, binds: [] };
-    return { key: `?${typeKey(node.type)}`, binds: [node] };
+type KeyFn = (node: never, binds: BindParameter[]) => string | null;
+
+function list(items: readonly ClauseElement[], binds: BindParameter[]): string | null {
+  let out = "[";
+  for (const item of items) {
+    const part = keyOf(item, binds);
+    if (part === null) return null;
+    out += part + ",";
   }
-  if (node instanceof ColumnClause) {
-    const table = node.table;
+  return out + "]";
+}
+
+function opt(item: ClauseElement | undefined, binds: BindParameter[]): string | null {
+  return item === undefined ? "_" : keyOf(item, binds);
+}
+
+/** Joins the parts of a node key; a null part (uncacheable) makes the whole key null. */
+function parts(tag: string, a: string | null, b: string, c: string | null, d: string): string | null {
+  if (a === null || c === null) return null;
+  return `${tag}(${a}|${b}|${c}|${d})`;
+}
+
+/**
+ * Hand-written keys for the node kinds statements are mostly made of, so the
+ * hot path stays monomorphic; any other kind (DML, DDL, kinds from other
+ * layers) is keyed by walking its properties.
+ */
+const KEYS: Record<string, KeyFn> = {
+  bindparam: (n: BindParameter, binds) => {
+    if (n.value === undefined && n.name !== undefined) return `:${n.name}:${typeKey(n.type)}`;
+    binds.push(n);
+    return `?${typeKey(n.type)}`;
+  },
+  column: (n: ColumnClause) => {
+    const table = n.table;
     if (table instanceof Subquery && table.name === undefined) return null;
-    const owner = table === undefined ? "" : `${table.kind}:${(table as { schema?: string }).schema ?? ""}.${(table as { name?: string }).name ?? ""}`;
-    return { key: `col(${owner}.${node.name}:${typeKey(node.type)})`, binds: [] };
+    return `c(${fromReference(table)}.${n.name}:${typeKey(n.type)})`;
+  },
+  table: (n: TableClause) => `table#${n.tableId}`,
+  binary: (n: BinaryExpression, binds) => parts("b", keyOf(n.left, binds), n.operator, keyOf(n.right, binds), typeKey(n.type)),
+  like: (n: LikeExpression, binds) => parts("like", keyOf(n.left, binds), n.operator + (n.escape ?? ""), keyOf(n.pattern, binds), ""),
+  in: (n: InExpression, binds) => parts("in", keyOf(n.left, binds), n.negate ? "not" : "", keyOf(n.right, binds), ""),
+  unary: (n: UnaryExpression, binds) => parts("u", keyOf(n.element, binds), `${n.operator ?? ""}|${n.modifier ?? ""}`, "", typeKey(n.type)),
+  label: (n: Label, binds) => parts("l", keyOf(n.element, binds), n.name, "", ""),
+  function: (n: FunctionCall, binds) => parts("f", list(n.args, binds), n.name, opt(n.filterWhere, binds), typeKey(n.type)),
+  boolean_list: (n: BooleanClauseList, binds) => parts("bl", list(n.clauses, binds), n.operator, "", ""),
+  clause_list: (n: ClauseList, binds) => parts("cl", list(n.clauses, binds), n.separator, "", ""),
+  order_by: (n: OrderByExpression, binds) => parts("o", keyOf(n.element, binds), `${n.direction ?? ""}|${n.nulls ?? ""}`, "", ""),
+  alias: (n: Alias, binds) => parts("a", keyOf(n.element, binds), n.name, "", ""),
+  join: (n: Join, binds) => {
+    const on = keyOf(n.onclause, binds);
+    return on === null ? null : parts("j", keyOf(n.left, binds), n.joinType, keyOf(n.right, binds), on);
+  },
+  grouping: (n: Grouping, binds) => parts("g", keyOf(n.element, binds), "", "", ""),
+  cast: (n: Cast, binds) => parts("cast", keyOf(n.element, binds), "", "", typeKey(n.type)),
+  type_coerce: (n: TypeCoerce, binds) => parts("tc", keyOf(n.element, binds), "", "", typeKey(n.type)),
+  literal_column: (n: LiteralColumn) => `lit(${JSON.stringify(n.text)}:${typeKey(n.type)})`,
+  null: () => "NULL",
+  boolean_literal: (n: BooleanLiteral) => (n.value ? "TRUE" : "FALSE"),
+  label_reference: (n: LabelReference) => `lr(${n.name})`,
+  select: (n: Select, binds) => selectKey(n, binds),
+};
+
+function selectKey(n: Select, binds: BindParameter[]): string | null {
+  const s = n.state;
+  const items = [
+    list(s.items, binds),
+    list(s.froms, binds),
+    list(s.where, binds),
+    list(s.groupBy, binds),
+    list(s.having, binds),
+    list(s.orderBy, binds),
+    opt(s.limit, binds),
+    opt(s.offset, binds),
+    list(s.distinctOn, binds),
+    s.correlate === undefined ? "_" : list(s.correlate, binds),
+  ];
+  if (items.includes(null)) return null;
+  let forUpdate = "_";
+  if (s.forUpdate !== undefined) {
+    const f = s.forUpdate;
+    const of = f.of === undefined ? "_" : list((Array.isArray(f.of) ? f.of : [f.of]) as readonly ClauseElement[], binds);
+    if (of === null) return null;
+    forUpdate = `${f.read === true}|${f.nowait === true}|${f.skipLocked === true}|${of}`;
   }
+  return `select(${items.join("|")}|${s.distinct}|${forUpdate})`;
+}
+
+function keyOf(node: ClauseElement, binds: BindParameter[]): string | null {
+  const fn = KEYS[node.kind];
+  return fn === undefined ? reflectiveKey(node, binds) : fn(node as never, binds);
+}
+
+/** Keys any other node by its kind and properties (slower, but complete). */
+function reflectiveKey(node: ClauseElement, binds: BindParameter[]): string | null {
+  if (node instanceof BindParameter) return (KEYS.bindparam as KeyFn)(node as never, binds);
+  if (node instanceof ColumnClause) return (KEYS.column as KeyFn)(node as never, binds);
+  if (node instanceof TableClause) return `table#${node.tableId}`;
   if (node instanceof Subquery && node.name === undefined) return null;
-  const binds: BindParameter[] = [];
   let key = `${node.kind}(`;
   const record = node as unknown as Record<string, unknown>;
   for (const property of Object.keys(record)) {
@@ -65,22 +176,20 @@ function computeKey(node: ClauseElement): NodeKey | null {
     if (part === null) return null;
     key += `${property}=${part};`;
   }
-  // A FROM element's columns come from its definition: key them once per element.
-  if (node instanceof FromClause && !(node instanceof Subquery)) {
-    for (const column of Object.values(node.c as Record<string, ColumnClause>)) key += `${column.name}:${typeKey(column.type)},`;
-  }
-  return { key: `${key})`, binds };
+  return `${key})`;
+}
+
+/** How a column names its FROM element: a table by identity, anything else by kind and name. */
+function fromReference(from: FromClause | undefined): string {
+  if (from === undefined) return "";
+  if (from instanceof TableClause) return `table#${from.tableId}`;
+  return `${from.kind}:${(from as { name?: string }).name ?? ""}`;
 }
 
 function valueKey(value: unknown, binds: BindParameter[]): string | null {
   if (value === undefined) return "_";
   if (value === null) return "null";
-  if (value instanceof ClauseElement) {
-    const inner = nodeKey(value);
-    if (inner === null) return null;
-    for (const bind of inner.binds) binds.push(bind);
-    return inner.key;
-  }
+  if (value instanceof ClauseElement) return keyOf(value, binds);
   if (value instanceof TypeEngine) return typeKey(value);
   if (Array.isArray(value)) {
     let out = "[";

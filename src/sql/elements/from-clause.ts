@@ -90,9 +90,13 @@ export abstract class FromClause<C extends ColumnCollection = ColumnCollection, 
  * A named table, as the SQL expression language sees it: a name, an optional
  * schema and typed columns. `schema.Table` extends it with constraints and DDL.
  */
+let nextTableId = 1;
+
 export class TableClause<C extends ColumnCollection = ColumnCollection, TB extends string = string> extends FromClause<C, TB> {
   readonly kind: string = "table";
   readonly c: C;
+  /** A number unique to this table object: its identity in statement cache keys. */
+  readonly tableId: number = nextTableId++;
 
   constructor(
     readonly name: TB,
@@ -166,7 +170,6 @@ export class Alias<C extends ColumnCollection = ColumnCollection, TB extends str
 export class Join extends FromClause<ColumnCollection, string> {
   readonly kind: string = "join";
   readonly onclause: ColumnElement<boolean, string>;
-  readonly c: ColumnCollection;
 
   constructor(
     readonly left: FromClause,
@@ -176,12 +179,16 @@ export class Join extends FromClause<ColumnCollection, string> {
   ) {
     super();
     this.onclause = onclause ?? inferOnclause(left, right);
+    Object.freeze(this);
+  }
+
+  /** The columns of both sides, keyed `table_column` (built on demand: joins are made often and rarely asked). */
+  get c(): ColumnCollection {
     const entries: [string, AnyColumnClause][] = [];
-    for (const side of [left, right]) {
+    for (const side of [this.left, this.right]) {
       for (const col of side.columns) entries.push([`${fromName(side)}_${col.name}`, col]);
     }
-    this.c = Object.freeze(Object.fromEntries(entries));
-    Object.freeze(this);
+    return Object.freeze(Object.fromEntries(entries));
   }
 
   /** Every non-join FROM element inside this join, left to right. */

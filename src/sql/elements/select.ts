@@ -133,6 +133,8 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[],
   /** Phantom: the type of the first column. */
   declare readonly _scalar: SelectScalar<Items, Nl>;
   readonly state: SelectState;
+  /** @internal Values derived from this immutable statement (its cache key), filled on first use. */
+  readonly _memo: { statementKey?: unknown } = {};
 
   constructor(state: SelectState) {
     super();
@@ -383,6 +385,8 @@ export class CompoundSelect<Items extends readonly SelectItem[] = readonly Selec
   readonly kind = "compound_select";
   declare readonly _row: SelectRow<Items, Nl>;
   declare readonly _scalar: SelectScalar<Items, Nl>;
+  /** @internal Values derived from this immutable statement (its cache key), filled on first use. */
+  readonly _memo: { statementKey?: unknown } = {};
 
   constructor(
     readonly operator: "UNION" | "UNION ALL" | "INTERSECT" | "INTERSECT ALL" | "EXCEPT" | "EXCEPT ALL",

@@ -112,6 +112,9 @@ export function registerVisitor<N extends ClauseElement>(kind: string, visit: (c
   visitors.set(kind, visit as Visitor);
 }
 
+/** Quoted identifiers per compiler class: the same names are quoted again and again. */
+const quoteCaches = new WeakMap<object, Map<string, string>>();
+
 /** Operator precedence, higher binds tighter; a child of lower or equal precedence is parenthesised. */
 const PRECEDENCE: Record<string, number> = {
   OR: 2,
@@ -129,11 +132,19 @@ const CUSTOM_AS_CHILD = 1;
 const CUSTOM_AS_PARENT = 99;
 
 function precedenceOf(node: ClauseElement): number {
-  if (node instanceof BinaryExpression) return PRECEDENCE[node.operator] ?? CUSTOM_AS_CHILD;
-  if (node instanceof BooleanClauseList) return PRECEDENCE[node.operator] ?? 2;
-  if (node instanceof LikeExpression || node instanceof InExpression) return 5;
-  if (node instanceof UnaryExpression && node.operator === "NOT") return 4;
-  return 100;
+  switch (node.kind) {
+    case "binary":
+      return PRECEDENCE[(node as BinaryExpression).operator] ?? CUSTOM_AS_CHILD;
+    case "boolean_list":
+      return PRECEDENCE[(node as BooleanClauseList).operator] ?? 2;
+    case "like":
+    case "in":
+      return 5;
+    case "unary":
+      return (node as UnaryExpression).operator === "NOT" ? 4 : 100;
+    default:
+      return 100;
+  }
 }
 
 /**
@@ -189,8 +200,17 @@ export class SQLCompiler {
 
   /** Quotes an identifier when needed (reserved word, capitals, characters other than `[a-z0-9_]`). */
   quoteIdentifier(name: string): string {
-    if (/^[a-z_][a-z0-9_$]*$/.test(name) && !this.reservedWords.has(name)) return name;
-    return this.forceQuote(name);
+    let cache = quoteCaches.get(this.constructor);
+    if (cache === undefined) {
+      cache = new Map();
+      quoteCaches.set(this.constructor, cache);
+    }
+    let quoted = cache.get(name);
+    if (quoted === undefined) {
+      quoted = /^[a-z_][a-z0-9_$]*$/.test(name) && !this.reservedWords.has(name) ? name : this.forceQuote(name);
+      if (cache.size < 10_000) cache.set(name, quoted);
+    }
+    return quoted;
   }
 
   /** Quotes an identifier unconditionally: double quotes, doubling any inside (the SQL standard). */
@@ -345,18 +365,7 @@ export class SQLCompiler {
         if (!covered.has(node) && !implicit.includes(node)) implicit.push(node);
         return;
       }
-      // Subqueries in expressions have their own FROM lists.
-      if (node instanceof ScalarSelect || node instanceof Exists || node instanceof Select || node instanceof CompoundSelect) return;
-      for (const value of Object.values(node)) {
-        if (Array.isArray(value)) for (const v of value) visit(Array.isArray(v) ? undefined : v);
-        else visit(value);
-      }
-      if (node instanceof Case) {
-        for (const [w, t] of node.whens) {
-          visit(w);
-          visit(t);
-        }
-      }
+      forEachChild(node, visit);
     };
     for (const item of select.state.items) visit(item);
     for (const list of [select.state.where, select.state.groupBy, select.state.having, select.state.orderBy]) for (const x of list) visit(x);
@@ -742,6 +751,76 @@ export class SQLCompiler {
     }
     return `DELETE FROM ${table}`;
   }
+}
+
+/**
+ * Calls `visit` on each child expression of a node, for finding the tables a
+ * statement refers to. Subqueries are not entered: they have their own FROM.
+ */
+function forEachChild(node: ClauseElement, visit: (child: unknown) => void): void {
+  const n = node as unknown as Record<string, unknown>;
+  switch (node.kind) {
+    case "binary":
+    case "in":
+      visit(n.left);
+      if (!isSelectLike(n.right)) visit(n.right);
+      return;
+    case "like":
+      visit(n.left);
+      visit(n.pattern);
+      return;
+    case "unary":
+    case "label":
+    case "grouping":
+    case "cast":
+    case "type_coerce":
+    case "order_by":
+      visit(n.element);
+      return;
+    case "function":
+      for (const a of n.args as ClauseElement[]) visit(a);
+      visit(n.filterWhere);
+      return;
+    case "over":
+      visit(n.element);
+      for (const p of n.partitionBy as ClauseElement[]) visit(p);
+      for (const o of n.orderBy as ClauseElement[]) visit(o);
+      return;
+    case "boolean_list":
+    case "clause_list":
+      for (const c of n.clauses as ClauseElement[]) visit(c);
+      return;
+    case "tuple":
+      for (const e of n.elements as ClauseElement[]) visit(e);
+      return;
+    case "case":
+      for (const [w, t] of (node as Case).whens) {
+        visit(w);
+        visit(t);
+      }
+      visit(n.otherwise);
+      visit(n.value);
+      return;
+    case "bindparam":
+    case "literal_column":
+    case "null":
+    case "boolean_literal":
+    case "label_reference":
+    case "scalar_select":
+    case "exists":
+    case "select":
+    case "compound_select":
+      return;
+    default:
+      for (const value of Object.values(n)) {
+        if (Array.isArray(value)) for (const v of value) visit(Array.isArray(v) ? undefined : v);
+        else if (!isSelectLike(value)) visit(value);
+      }
+  }
+}
+
+function isSelectLike(value: unknown): boolean {
+  return value instanceof Select || value instanceof CompoundSelect;
 }
 
 function isRestatementOf(candidate: CTE, known: CTE): boolean {

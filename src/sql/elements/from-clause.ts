@@ -179,8 +179,12 @@ export class Join extends FromClause<ColumnCollection, string> {
   ) {
     super();
     this.onclause = onclause ?? inferOnclause(left, right);
+    this.froms = Object.freeze([left, right].flatMap((f) => (f instanceof Join ? f.froms : [f])));
     Object.freeze(this);
   }
+
+  /** Every non-join FROM element inside this join, left to right. */
+  readonly froms: readonly FromClause[];
 
   /** The columns of both sides, keyed `table_column` (built on demand: joins are made often and rarely asked). */
   get c(): ColumnCollection {
@@ -191,10 +195,6 @@ export class Join extends FromClause<ColumnCollection, string> {
     return Object.freeze(Object.fromEntries(entries));
   }
 
-  /** Every non-join FROM element inside this join, left to right. */
-  get froms(): FromClause[] {
-    return [this.left, this.right].flatMap((f) => (f instanceof Join ? f.froms : [f]));
-  }
 }
 
 function fromName(from: FromClause): string {

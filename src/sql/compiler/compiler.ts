@@ -10,23 +10,23 @@ import type {
   Over,
   Tuple,
   TypeCoerce,
-} from "../elements/expressions.js";
-import {
-  BindParameter,
-  Label,
+
   BinaryExpression,
   BooleanClauseList,
   Case,
-  ClauseElement,
-  ClauseList,
   InExpression,
   LikeExpression,
-  UnaryExpression,
+  UnaryExpression} from "../elements/expressions.js";
+import {
+  BindParameter,
+  Label,
+  ClauseElement,
+  ClauseList,
   type AnyColumn,
 } from "../elements/expressions.js";
 import { Alias, CTE, ColumnClause, FromClause, Join, Subquery, TableClause, type SelectLike } from "../elements/from-clause.js";
-import type { LabelReference } from "../elements/select.js";
-import { CompoundSelect, Exists, ScalarSelect, Select } from "../elements/select.js";
+import type { LabelReference , Exists, ScalarSelect} from "../elements/select.js";
+import { CompoundSelect, Select } from "../elements/select.js";
 import type { Assignments, Delete, ExcludedColumn, Insert, OnConflict, Update } from "../elements/dml.js";
 import type { Executable, TextClause } from "../elements/text.js";
 import { BigInteger, Boolean as BooleanType, Date as DateType, DateTime, Float, Integer, JSON as JSONType, Numeric, SmallInteger, String as StringType, Text, Time, UUID } from "../types/sqltypes.js";

@@ -1,3 +1,4 @@
+import { DDLCompiler } from "../schema/index.js";
 import type { SQLCompiler } from "../sql/index.js";
 import type { Dialect, DialectCapabilities, DriverAdapter, IsolationLevel } from "./interfaces.js";
 
@@ -16,21 +17,27 @@ export abstract class DefaultDialect implements Dialect {
 
   abstract createCompiler(): SQLCompiler;
 
+  /** Standard DDL over this dialect's compiler; each database overrides it with its own DDL compiler. */
+  createDDLCompiler(): DDLCompiler {
+    return new DDLCompiler(this.createCompiler());
+  }
+
   beginStatements(isolationLevel?: IsolationLevel): readonly string[] {
     if (isolationLevel === undefined) return ["BEGIN"];
     return [`BEGIN TRANSACTION ISOLATION LEVEL ${isolationLevel}`];
   }
 
+  // Savepoint names are always quoted: they are few, and a quoted name can never be mistaken for a keyword.
   savepointStatement(name: string): string {
-    return `SAVEPOINT ${this.quoteIdentifier(name)}`;
+    return `SAVEPOINT ${this.createCompiler().forceQuote(name)}`;
   }
 
   releaseSavepointStatement(name: string): string {
-    return `RELEASE SAVEPOINT ${this.quoteIdentifier(name)}`;
+    return `RELEASE SAVEPOINT ${this.createCompiler().forceQuote(name)}`;
   }
 
   rollbackToSavepointStatement(name: string): string {
-    return `ROLLBACK TO SAVEPOINT ${this.quoteIdentifier(name)}`;
+    return `ROLLBACK TO SAVEPOINT ${this.createCompiler().forceQuote(name)}`;
   }
 
   quoteIdentifier(name: string): string {

@@ -210,6 +210,9 @@ function valueKey(value: unknown, binds: BindParameter[]): string | null {
     case "function":
       return null;
     case "object": {
+      // Only plain objects are keyed by their entries: a Map or a class instance would key as "{}" and collide.
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return null;
       let out = "{";
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const part = valueKey(v, binds);

@@ -13,6 +13,9 @@ import "./dialects/builtin.js";
 export * from "./engine/index.js";
 export * from "./errors/index.js";
 export * from "./sql/index.js";
+export * from "./schema/index.js";
+// schema's column() also accepts the expression language's column(name, type) form.
+export { column } from "./schema/index.js";
 export {
   Pool,
   PooledConnection,

@@ -9,6 +9,7 @@ import {
   describeParams,
 } from "../errors/index.js";
 import { Events } from "../events/index.js";
+import { isDDLElement } from "../schema/index.js";
 import { NullPool, type Pool, QueuePool, StaticPool, type PoolDialect } from "../pool/index.js";
 import { statementKey, type ClauseElement, type CompiledSQL, type Executable, type StatementKey } from "../sql/index.js";
 import { LRUCache, redactSecrets } from "../util/index.js";
@@ -219,6 +220,8 @@ export class Engine {
 
   /** @internal Compiles through the statement cache; `cached` tells whether it was a hit (undefined: not cacheable). */
   compileCached(statement: Executable): { compiled: CompiledSQL; cached: boolean | undefined } {
+    // DDL (CREATE TABLE ...) has its own compiler and is never cached.
+    if (isDDLElement(statement)) return { compiled: this.dialect.createDDLCompiler().compile(statement), cached: undefined };
     if (statement.kind === "text") {
       const key = statement.cacheKey as string;
       const hit = this.#cache.get(key);

@@ -9,6 +9,7 @@
  * @module
  */
 import type { DBAPIErrorClass } from "../errors/index.js";
+import type { DDLCompiler } from "../schema/index.js";
 import type { SQLCompiler } from "../sql/index.js";
 import type { URL } from "./url.js";
 
@@ -134,6 +135,8 @@ export interface Dialect {
   readonly capabilities: DialectCapabilities;
   /** A fresh compiler for this dialect (compilers hold per-statement state). */
   createCompiler(): SQLCompiler;
+  /** A DDL compiler for this dialect: renders CREATE TABLE and the other DDL elements, and tells `createAll` what the database supports. */
+  createDDLCompiler(): DDLCompiler;
   /** The statements that begin a transaction at this isolation level (the default when omitted). */
   beginStatements(isolationLevel?: IsolationLevel): readonly string[];
   readonly commitStatement: string;

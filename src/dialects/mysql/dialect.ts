@@ -2,6 +2,7 @@ import { DefaultDialect } from "../../engine/default-dialect.js";
 import type { DialectCapabilities, IsolationLevel } from "../../engine/interfaces.js";
 import type { SQLCompiler } from "../../sql/index.js";
 import { MariaDBCompiler, MySQLCompiler } from "./compiler.js";
+import { MariaDBDDLCompiler, MySQLDDLCompiler } from "./ddl-compiler.js";
 
 const CAPABILITIES: DialectCapabilities = Object.freeze({
   returning: false,
@@ -30,6 +31,10 @@ export class MySQLDialect extends DefaultDialect {
     return new MySQLCompiler();
   }
 
+  override createDDLCompiler(): MySQLDDLCompiler {
+    return new MySQLDDLCompiler();
+  }
+
   /**
    * `START TRANSACTION`, preceded by `SET TRANSACTION ISOLATION LEVEL` (which
    * applies to the next transaction only) when a level is named.
@@ -52,6 +57,10 @@ export class MariaDBDialect extends MySQLDialect {
   /** MariaDB 10.x has only `tx_isolation` (`transaction_isolation` arrived in 11.1). */
   override createCompiler(): SQLCompiler {
     return new MariaDBCompiler();
+  }
+
+  override createDDLCompiler(): MariaDBDDLCompiler {
+    return new MariaDBDDLCompiler();
   }
 
   override readonly isolationLevelQuery: string = "SELECT @@tx_isolation";

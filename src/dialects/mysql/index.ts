@@ -14,6 +14,8 @@ import { MariaDBDialect, MySQLDialect } from "./dialect.js";
 
 export { MySQLDialect, MariaDBDialect } from "./dialect.js";
 export { MySQLCompiler } from "./compiler.js";
+export { MySQLDDLCompiler, MariaDBDDLCompiler } from "./ddl-compiler.js";
+export { MySQLTypeCompiler, MariaDBTypeCompiler } from "./type-compiler.js";
 export { translateMySQLError } from "./errors.js";
 
 const drivers: DialectModule["drivers"] = {

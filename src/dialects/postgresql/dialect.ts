@@ -1,6 +1,7 @@
 import { DefaultDialect } from "../../engine/default-dialect.js";
 import type { DialectCapabilities, DriverAdapter, IsolationLevel } from "../../engine/interfaces.js";
 import { PostgresCompiler } from "./compiler.js";
+import { PostgresDDLCompiler } from "./ddl-compiler.js";
 
 const ISOLATION_LEVELS: readonly IsolationLevel[] = Object.freeze([
   "SERIALIZABLE",
@@ -33,6 +34,10 @@ export class PostgresDialect extends DefaultDialect {
 
   createCompiler(): PostgresCompiler {
     return new PostgresCompiler();
+  }
+
+  override createDDLCompiler(): PostgresDDLCompiler {
+    return new PostgresDDLCompiler();
   }
 
   override beginStatements(isolationLevel?: IsolationLevel): readonly string[] {

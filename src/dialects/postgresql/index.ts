@@ -11,6 +11,8 @@ import { PostgresDialect } from "./dialect.js";
 
 export { PostgresDialect } from "./dialect.js";
 export { PostgresCompiler } from "./compiler.js";
+export { PostgresDDLCompiler } from "./ddl-compiler.js";
+export { PostgresTypeCompiler } from "./type-compiler.js";
 export { translatePostgresError } from "./errors.js";
 
 /** The `postgresql` dialect module: `postgresql+pg://`, `postgresql+postgres://`, `postgresql+pglite://`. */

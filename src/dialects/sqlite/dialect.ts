@@ -3,6 +3,7 @@ import { DefaultDialect } from "../../engine/default-dialect.js";
 import type { DialectCapabilities, DriverAdapter, IsolationLevel } from "../../engine/interfaces.js";
 import type { SQLCompiler } from "../../sql/index.js";
 import { SQLiteCompiler } from "./compiler.js";
+import { SQLiteDDLCompiler } from "./ddl-compiler.js";
 
 /**
  * How `BEGIN` takes its locks. SQLite's default, `deferred`, takes no lock
@@ -68,6 +69,10 @@ export class SQLiteDialect extends DefaultDialect {
 
   override createCompiler(): SQLCompiler {
     return new SQLiteCompiler();
+  }
+
+  override createDDLCompiler(): SQLiteDDLCompiler {
+    return new SQLiteDDLCompiler();
   }
 
   /**

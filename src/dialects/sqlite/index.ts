@@ -15,6 +15,8 @@ import { SQLiteDialect, parseBeginMode } from "./dialect.js";
 
 export { SQLiteDialect, parseBeginMode, type SQLiteBeginMode, type SQLiteDialectOptions } from "./dialect.js";
 export { SQLiteCompiler } from "./compiler.js";
+export { SQLiteDDLCompiler } from "./ddl-compiler.js";
+export { SQLiteTypeCompiler } from "./type-compiler.js";
 export { translateSQLiteError } from "./errors.js";
 export { parseTimestamp as parseSQLiteTimestamp, formatTimestamp as formatSQLiteTimestamp } from "./values.js";
 

@@ -67,6 +67,8 @@ function elementText(value: unknown, where: string): string | Refusal {
     case "string":
       return isWellFormed(value) ? value : loneSurrogate(where);
     case "number":
+      // String(-0) is "0": keep the sign, which float8 stores.
+      return Object.is(value, -0) ? "-0" : String(value);
     case "bigint":
       return String(value);
     case "boolean":
@@ -119,6 +121,8 @@ function convert(value: unknown, where: string): unknown {
   switch (typeof value) {
     case "string":
       return isWellFormed(value) ? value : loneSurrogate(where);
+    case "number":
+      return Object.is(value, -0) ? "-0" : value;
     case "bigint":
       return value.toString();
     case "undefined":
@@ -147,7 +151,7 @@ export function prepareParams(sql: string, params: readonly unknown[]): unknown[
   for (let i = 0; i < params.length; i++) {
     const value = params[i];
     const type = typeof value;
-    if (value === null || type === "number" || type === "boolean") continue;
+    if (value === null || (type === "number" && !Object.is(value, -0)) || type === "boolean") continue;
     if (type === "string" && isWellFormed(value as string)) continue;
     const converted = convert(value, `parameter $${i + 1}`);
     if (converted instanceof Refusal) {

@@ -113,7 +113,7 @@ export type NoOptions = Readonly<Record<never, never>>;
  * });
  * ```
  */
-export function column<T, const O extends ColumnOptions<T> = NoOptions>(type: TypeArgument<T>, options?: O): ColumnDef<T, O>;
+export function column<T, const O extends ColumnOptions<T> = NoOptions>(type: TypeArgument<T>, options?: O): ColumnDef<NoInfer<T>, NoInfer<O>>;
 export function column<T, N extends string>(name: N, type: TypeEngine<T>): ColumnClause<T, N, never>;
 export function column(first: unknown, second?: unknown): unknown {
   if (typeof first === "string") return lightweightColumn(first, second as TypeEngine);

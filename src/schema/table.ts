@@ -63,7 +63,7 @@ export type InsertRow<X extends { readonly c: ColumnCollection }> = Simplify<
 >;
 
 /** One row of table `X` as a select of all its columns returns it. */
-export type RowOfTable<X extends { readonly c: ColumnCollection }> = Simplify<{ [K in keyof X["c"]]: X["c"][K]["_type"] }>;
+export type RowOfTable<X extends { readonly c: ColumnCollection }> = Simplify<{ -readonly [K in keyof X["c"]]: X["c"][K]["_type"] }>;
 
 /** Any schema table. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

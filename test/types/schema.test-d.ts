@@ -1,8 +1,9 @@
 import { describe, expectTypeOf, it } from "vitest";
+import type {
+  Column} from "athanor";
 import {
   BigInteger,
   Boolean as Bool,
-  Column,
   DateTime,
   Enum,
   ForeignKey,
@@ -52,7 +53,7 @@ const posts = new Table(
   (c) => [new Index("ix_posts_title", c.title)],
 );
 
-const pairs = new Table("pairs", metadata, {
+const _pairs = new Table("pairs", metadata, {
   a: column(Integer, { primaryKey: true }),
   b: column(Integer, { primaryKey: true }),
   note: column(Text),
@@ -111,18 +112,18 @@ describe("InsertRow and RowOfTable", () => {
   });
 
   it("does not treat the columns of a composite key as generated", () => {
-    expectTypeOf<InsertRow<typeof pairs>>().toEqualTypeOf<{ a: number; b: number; note?: string | null }>();
+    expectTypeOf<InsertRow<typeof _pairs>>().toEqualTypeOf<{ a: number; b: number; note?: string | null }>();
   });
 
   it("treats autoincrement: false, a foreign key or a non-integer key as required", () => {
-    const t = new Table("t", new MetaData(), { id: column(Integer, { primaryKey: true, autoincrement: false }) });
-    expectTypeOf<InsertRow<typeof t>>().toEqualTypeOf<{ id: number }>();
-    const u = new Table("u", new MetaData(), { code: column(new Str(5), { primaryKey: true }) });
-    expectTypeOf<InsertRow<typeof u>>().toEqualTypeOf<{ code: string }>();
-    const v = new Table("v", new MetaData(), { id: column(Integer, { primaryKey: true, foreignKey: "u.code" }) });
-    expectTypeOf<InsertRow<typeof v>>().toEqualTypeOf<{ id: number }>();
-    const w = new Table("w", new MetaData(), { id: column(Integer, { primaryKey: true, sequence: new Sequence("w_seq") }) });
-    expectTypeOf<InsertRow<typeof w>>().toEqualTypeOf<{ id?: number }>();
+    const _t = new Table("t", new MetaData(), { id: column(Integer, { primaryKey: true, autoincrement: false }) });
+    expectTypeOf<InsertRow<typeof _t>>().toEqualTypeOf<{ id: number }>();
+    const _u = new Table("u", new MetaData(), { code: column(new Str(5), { primaryKey: true }) });
+    expectTypeOf<InsertRow<typeof _u>>().toEqualTypeOf<{ code: string }>();
+    const _v = new Table("v", new MetaData(), { id: column(Integer, { primaryKey: true, foreignKey: "u.code" }) });
+    expectTypeOf<InsertRow<typeof _v>>().toEqualTypeOf<{ id: number }>();
+    const _w = new Table("w", new MetaData(), { id: column(Integer, { primaryKey: true, sequence: new Sequence("w_seq") }) });
+    expectTypeOf<InsertRow<typeof _w>>().toEqualTypeOf<{ id?: number }>();
   });
 
   it("gives the row of a whole table", () => {
@@ -153,7 +154,7 @@ describe("column and table arguments", () => {
   });
 
   it("takes constraints among the items, and text() as a server default", () => {
-    const t = new Table("k", new MetaData(), { a: column(Integer), b: column(Integer, { serverDefault: text("0") }) }, new PrimaryKeyConstraint(["a", "b"]));
+    const _t = new Table("k", new MetaData(), { a: column(Integer), b: column(Integer, { serverDefault: text("0") }) }, new PrimaryKeyConstraint(["a", "b"]));
     expectTypeOf(t.c.b._insert).toEqualTypeOf<"optional">();
   });
 });

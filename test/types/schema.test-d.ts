@@ -154,7 +154,7 @@ describe("column and table arguments", () => {
   });
 
   it("takes constraints among the items, and text() as a server default", () => {
-    const _t = new Table("k", new MetaData(), { a: column(Integer), b: column(Integer, { serverDefault: text("0") }) }, new PrimaryKeyConstraint(["a", "b"]));
+    const t = new Table("k", new MetaData(), { a: column(Integer), b: column(Integer, { serverDefault: text("0") }) }, new PrimaryKeyConstraint(["a", "b"]));
     expectTypeOf(t.c.b._insert).toEqualTypeOf<"optional">();
   });
 });

@@ -3,6 +3,16 @@
  * package, only when an engine first connects with it.
  */
 import { registerDialect } from "../engine/index.js";
+import { registerCompiler } from "../sql/index.js";
+import { MariaDBCompiler, MySQLCompiler } from "./mysql/compiler.js";
+import { PostgresCompiler } from "./postgresql/compiler.js";
+import { SQLiteCompiler } from "./sqlite/compiler.js";
+
+// Compilers are small and import no driver: registered at once, so statements compile without an engine.
+registerCompiler("postgresql", () => new PostgresCompiler());
+registerCompiler("sqlite", () => new SQLiteCompiler());
+registerCompiler("mysql", () => new MySQLCompiler());
+registerCompiler("mariadb", () => new MariaDBCompiler());
 
 registerDialect("postgresql", {
   drivers: ["pg", "postgres", "pglite"],

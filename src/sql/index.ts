@@ -75,6 +75,8 @@ export {
   coerce,
   toType,
   type AnyColumn,
+  type CompileOptions,
+  type CompiledStatement,
   type ExpressionOrValue,
   type WindowSpec,
   type CaseOptions,
@@ -89,6 +91,7 @@ export {
   CTE,
   table,
   column,
+  aliased,
   type AnyColumnClause,
   type ColumnCollection,
   type RowOfColumns,
@@ -135,4 +138,5 @@ export { func, type Functions } from "./functions.js";
 export { SQLCompiler, registerVisitor, type CompiledSQL, type CompileState } from "./compiler/compiler.js";
 export { scanText, type TextPart } from "./compiler/text-scanner.js";
 export { statementKey, type StatementKey } from "./compiler/cache-key.js";
+export { registerCompiler, compilerFor, type StatementCompiler } from "./compiler/registry.js";
 export { CompileError } from "../errors/index.js";

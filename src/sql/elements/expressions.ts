@@ -11,11 +11,43 @@ import { ArgumentError } from "../../errors/index.js";
 import { Boolean as BooleanType, Integer, String as StringType } from "../types/sqltypes.js";
 import type { TypeEngine } from "../types/type-api.js";
 import { NullType } from "../types/type-api.js";
+import type { CompiledSQL } from "../compiler/compiler.js";
+import { compilerFor } from "../compiler/registry.js";
 
 /** The base of every node of a statement tree. */
+/** Options of {@link ClauseElement.compile}. */
+export interface CompileOptions {
+  /** A dialect name (`postgresql`, `sqlite`, `mysql`, `mariadb`) or anything with `createCompiler()` (a Dialect, an Engine's dialect). */
+  dialect: string | { createCompiler(): { compile(statement: never): CompiledSQL } };
+}
+
+/** A statement compiled without a database: the SQL and its positional parameters. */
+export interface CompiledStatement {
+  readonly sql: string;
+  /** The values in placeholder order; `undefined` for a named `bindparam()` whose value comes at execution. */
+  readonly params: unknown[];
+  /** The compiled form, with the parameter names behind each placeholder. */
+  readonly compiled: CompiledSQL;
+}
+
 export abstract class ClauseElement {
   /** The node kind, used by the compiler's dispatch table and the cache key. */
   abstract readonly kind: string;
+
+  /**
+   * Compiles this statement or expression for a dialect, without a database.
+   *
+   * @example
+   * ```ts
+   * select(users.c.id).where(users.c.name.eq("ada")).compile({ dialect: "postgresql" });
+   * // { sql: "SELECT users.id FROM users WHERE users.name = $1", params: ["ada"], ... }
+   * ```
+   */
+  compile(options: CompileOptions): CompiledStatement {
+    const compiler = typeof options.dialect === "string" ? compilerFor(options.dialect) : options.dialect.createCompiler();
+    const compiled = compiler.compile(this as never);
+    return { sql: compiled.sql, params: compiled.bindNames.map((name) => compiled.boundValues[name]), compiled };
+  }
 }
 
 /** A value or an expression of the same value type. */

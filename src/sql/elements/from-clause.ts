@@ -145,6 +145,14 @@ export function column<T, N extends string>(name: N, type: TypeEngine<T>): Colum
   return new ColumnClause<T, N, never>(name, type, undefined);
 }
 
+/**
+ * A FROM element under another name, as in SQLAlchemy: `aliased(users, "u")` is
+ * `users.alias("u")` (the ORM extends it to mapped classes).
+ */
+export function aliased<C extends ColumnCollection, TB extends string, A extends string>(from: FromClause<C, TB>, name: A): Alias<RebindColumns<C, A>, A> {
+  return from.alias(name);
+}
+
 /** A FROM element under another name: `users AS u`. */
 export class Alias<C extends ColumnCollection = ColumnCollection, TB extends string = string> extends FromClause<C, TB> {
   readonly kind: string = "alias";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   ArgumentError,
   CompileError,
+  aliased,
   Integer,
   String as Str,
   and,
@@ -263,5 +264,23 @@ describe("joins, subqueries, CTEs, windows, set operations, locks", () => {
     assertCompile(select(users.c.name, latest.c.title).join(latest, true_()), {
       postgresql: ["SELECT users.name, latest.title FROM users JOIN LATERAL (SELECT posts.title FROM posts WHERE posts.user_id = users.id ORDER BY posts.id DESC LIMIT $1) AS latest ON TRUE", [1]],
     });
+  });
+});
+
+describe("compile without a database", () => {
+  it("stmt.compile({ dialect }) returns the SQL and the parameters in placeholder order", () => {
+    const stmt = select(users.c.id).where(users.c.name.eq("ada"), users.c.age.gt(3)).limit(2);
+    expect(stmt.compile({ dialect: "postgresql" })).toMatchObject({ sql: "SELECT users.id FROM users WHERE users.name = $1 AND users.age > $2 LIMIT $3", params: ["ada", 3, 2] });
+    expect(stmt.compile({ dialect: "mysql" }).sql).toBe("SELECT users.id FROM users WHERE users.name = ? AND users.age > ? LIMIT ?");
+    expect(users.c.name.ilike("x").compile({ dialect: "sqlite" })).toMatchObject({ sql: "lower(users.name) LIKE lower(?)", params: ["x"] });
+    expect(() => stmt.compile({ dialect: "oracle" })).toThrow(/No compiler is registered for dialect "oracle". Known: mariadb, mysql, postgresql, sqlite/);
+  });
+});
+
+describe("aliased", () => {
+  it("aliases a table for a self-join, with typed columns", () => {
+    const boss = aliased(users, "boss");
+    const stmt = select(users.c.name, boss.c.name.label("boss_name")).join(boss, boss.c.id.eq(users.c.age));
+    expect(stmt.compile({ dialect: "sqlite" }).sql).toBe("SELECT users.name, boss.name AS boss_name FROM users JOIN users AS boss ON boss.id = users.age");
   });
 });

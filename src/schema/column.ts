@@ -24,7 +24,7 @@ import type { AnyTable } from "./table.js";
  * a literal (`"draft"`, `0`, `false`); SQL goes in `text("CURRENT_TIMESTAMP")`
  * or an expression (`func.now()`).
  */
-export type ServerDefault = string | number | bigint | boolean | Date | TextClause | ColumnElement<unknown, string>;
+export type ServerDefault = string | number | bigint | boolean | Date | Uint8Array | TextClause | ColumnElement<unknown, string>;
 
 /** The options of a column; `T` is its value type. */
 export interface ColumnOptions<T = unknown> {

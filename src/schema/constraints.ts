@@ -211,8 +211,10 @@ const ACTIONS: ReadonlySet<string> = new Set(["CASCADE", "SET NULL", "SET DEFAUL
 
 /** Options of a foreign key. */
 export interface ForeignKeyOptions extends ConstraintOptions {
-  readonly ondelete?: ReferentialAction;
-  readonly onupdate?: ReferentialAction;
+  /** What happens to referencing rows when the referred row is deleted (upper or lower case). */
+  readonly ondelete?: ReferentialAction | Lowercase<ReferentialAction>;
+  /** What happens to referencing rows when the referred key is updated (upper or lower case). */
+  readonly onupdate?: ReferentialAction | Lowercase<ReferentialAction>;
   /** `DEFERRABLE` (PostgreSQL, SQLite): checked at commit when initially deferred. */
   readonly deferrable?: boolean;
   readonly initially?: "DEFERRED" | "IMMEDIATE";
@@ -373,11 +375,13 @@ export class ForeignKeyConstraint extends Constraint {
     return first?.table as AnyTable;
   }
 
+  /** The ON DELETE action, upper case. */
   get ondelete(): ReferentialAction | undefined {
-    return this.options.ondelete;
+    return this.options.ondelete as ReferentialAction | undefined;
   }
+  /** The ON UPDATE action, upper case. */
   get onupdate(): ReferentialAction | undefined {
-    return this.options.onupdate;
+    return this.options.onupdate as ReferentialAction | undefined;
   }
   get deferrable(): boolean | undefined {
     return this.options.deferrable;

@@ -50,7 +50,7 @@ export type NameTemplate = string | ((context: NamingContext) => string);
  */
 export type NamingConvention = Readonly<Partial<Record<ConventionKey, NameTemplate>>>;
 
-/** The convention every MetaData starts from: indexes are named `ix_<table>_<columns>`. */
+/** The convention every MetaData starts from: indexes are named `ix_<table>_<columns>` (pass `ix: undefined` to require explicit names). */
 export const DEFAULT_NAMING_CONVENTION: NamingConvention = Object.freeze({ ix: "ix_{table}_{columns}" });
 
 const TOKENS: Readonly<Record<string, (c: NamingContext) => string | undefined>> = {
@@ -71,7 +71,7 @@ export function validateConvention(convention: NamingConvention): void {
     if (!["ix", "uq", "ck", "fk", "pk"].includes(key)) {
       throw new ArgumentError(`Unknown naming convention key "${key}": use ix, uq, ck, fk or pk.`);
     }
-    if (typeof template === "function") continue;
+    if (template === undefined || typeof template === "function") continue;
     if (typeof template !== "string") throw new ArgumentError(`The naming convention for "${key}" must be a string or a function.`);
     for (const match of template.matchAll(TOKEN)) {
       if (!(match[1] as string in TOKENS)) {

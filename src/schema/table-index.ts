@@ -61,7 +61,7 @@ export class Index {
     this.info = options.info ?? {};
     // Built from the columns of an existing table: belong to it at once.
     const owner = this.#elements.flatMap((e) => columnsIn(e)).find((c): c is AnyColumn => c instanceof Column);
-    if (owner !== undefined && owner.table.indexes !== undefined) owner.table._addIndex(this);
+    if (owner !== undefined && !owner.table._building) owner.table._addIndex(this);
   }
 
   /** The table this index belongs to. */

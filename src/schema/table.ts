@@ -6,7 +6,7 @@
  * @module
  */
 import { ArgumentError } from "../errors/index.js";
-import { TableClause, type AnyColumnClause, type ColumnCollection, type FromClause, type TypeEngine } from "../sql/index.js";
+import { Alias, TableClause, type AnyColumnClause, type ColumnCollection, type FromClause, type TypeEngine } from "../sql/index.js";
 import { Column, type AnyColumn, type AnyColumnDef, type ColumnDefs, type ColumnValue, type InsertKindOf } from "./column.js";
 import { Constraint, ForeignKey, ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint, type CheckConstraint } from "./constraints.js";
 import { createTables, dropTables, type CreateDropOptions, type DDLConnection } from "./create-drop.js";
@@ -107,6 +107,8 @@ export class Table<D extends ColumnDefs = ColumnDefs, TB extends string = string
   readonly info: Readonly<Record<string, unknown>>;
   /** The indexes, in the order they were added. */
   readonly indexes: Index[] = [];
+  /** @internal True while the constructor runs: indexes made in a function item wait for their turn. */
+  _building = true;
   readonly #constraints: Constraint[] = [];
   readonly #primaryKey: PrimaryKeyConstraint;
 
@@ -141,6 +143,7 @@ export class Table<D extends ColumnDefs = ColumnDefs, TB extends string = string
       if (item instanceof Index) this._addIndex(item);
       else if (item instanceof Constraint && item !== this.#primaryKey) this.#addConstraint(item);
     }
+    this._building = false;
     metadata._addTable(this);
   }
 
@@ -238,8 +241,13 @@ export class Table<D extends ColumnDefs = ColumnDefs, TB extends string = string
     for (const constraint of this.foreignKeyConstraints) {
       let pairs: [AnyColumnClause, AnyColumnClause][];
       try {
-        if (constraint.referredTable !== (other as unknown)) continue;
-        pairs = constraint.elements.map((fk): [AnyColumnClause, AnyColumnClause] => [fk.parent, fk.column]);
+        // An alias of the referred table counts too (a self-join through an alias sees keys both ways).
+        const target = other instanceof Alias ? other.element : other;
+        if (constraint.referredTable !== (target as unknown)) continue;
+        pairs = constraint.elements.map((fk): [AnyColumnClause, AnyColumnClause] => [
+          fk.parent,
+          other instanceof Alias ? (other.c[fk.column.name] as AnyColumnClause) : fk.column,
+        ]);
       } catch {
         continue; // a key to a table not defined yet cannot join anything
       }

@@ -1,4 +1,4 @@
-import { CompileError, TextClause, type TypeCompiler, type TypeEngine } from "../../sql/index.js";
+import { ColumnElement, CompileError, TextClause, type TypeCompiler, type TypeEngine } from "../../sql/index.js";
 import {
   DDLCompiler,
   ForeignKeyConstraint,
@@ -60,7 +60,7 @@ export class MySQLDDLCompiler extends DDLCompiler {
     const stored = this.storedType(type);
     // MySQL wants the column's own fractional precision in CURRENT_TIMESTAMP (DATETIME(6) needs CURRENT_TIMESTAMP(6)).
     if (stored.visitName === "datetime" && CURRENT_TIMESTAMP.test(sql)) return "CURRENT_TIMESTAMP(6)";
-    const literal = !(value instanceof TextClause) && typeof value !== "object";
+    const literal = !(value instanceof TextClause) && !(value instanceof ColumnElement);
     return literal && EXPRESSION_DEFAULT_TYPES.has(stored.visitName) ? `(${sql})` : sql;
   }
 

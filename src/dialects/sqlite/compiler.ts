@@ -1,10 +1,13 @@
 import { CompileError, SQLCompiler, type ClauseElement, type CompileState, type Insert, type OnConflict, type Select } from "../../sql/index.js";
+import { SQLITE_RESERVED } from "./reserved-words.js";
 
 /**
  * SQLite's compiler: `?` placeholders, double-quoted identifiers, `LIMIT -1`
  * when only an offset is given, no row locks.
  */
 export class SQLiteCompiler extends SQLCompiler {
+  protected override readonly reservedWords: ReadonlySet<string> = SQLITE_RESERVED;
+
   override placeholder(_position: number): string {
     return "?";
   }

@@ -18,6 +18,7 @@ import {
   CreateIndex,
   CreateSequence,
   CreateTable,
+  DeferForeignKeys,
   DropConstraint,
   DropEnumType,
   DropSequence,
@@ -118,6 +119,9 @@ export async function dropTables(metadata: MetaData, connection: DDLConnection, 
     for (const constraint of deferred) {
       if (present.has(constraint.table)) await connection.execute(new DropConstraint(constraint, { ifExists: checkFirst }));
     }
+  } else if (deferred.length > 0 && ddl.defersForeignKeys) {
+    // SQLite: DROP TABLE deletes the rows first, which a cycle of references would refuse; check at commit instead.
+    await connection.execute(new DeferForeignKeys());
   }
   for (const table of [...tables].reverse()) if (present.has(table)) await connection.execute(new DropTable(table));
   // Types and sequences still used by tables that stay are kept.

@@ -78,6 +78,7 @@ const VISITORS: Record<DDLKind, Visit> = {
   drop_sequence: (c, e) => c.visitDropSequence(e as DropSequence),
   set_table_comment: (c, e) => c.visitSetTableComment(e as SetTableComment),
   set_column_comment: (c, e) => c.visitSetColumnComment(e as SetColumnComment),
+  defer_foreign_keys: (c) => c.visitDeferForeignKeys(),
   has_table: (c, e, s) => c.visitHasTable(e as HasTable, s),
   has_enum_type: (c, e, s) => c.visitHasEnumType(e as HasEnumType, s),
   has_sequence: (c, e, s) => c.visitHasSequence(e as HasSequence, s),
@@ -102,6 +103,8 @@ export class DDLCompiler implements TypeCompilerHost {
   readonly supportsSequences: boolean = false;
   /** `ALTER TABLE ... ADD CONSTRAINT` exists (not on SQLite): foreign keys in cycles are added after the tables. */
   readonly supportsAlterConstraints: boolean = true;
+  /** Foreign key checks can be deferred to commit for the rest of a transaction ({@link DeferForeignKeys}). */
+  readonly defersForeignKeys: boolean = false;
   /** Comments: separate `COMMENT ON` statements, inline in `CREATE TABLE`, or not stored at all. */
   readonly comments: "statements" | "inline" | "none" = "none";
   readonly supportsPartialIndexes: boolean = true;
@@ -528,6 +531,11 @@ export class DDLCompiler implements TypeCompilerHost {
   /** Raises when the dialect stores no comments. */
   assertComments(): void {
     if (this.comments === "none") throw new CompileError(`The ${this.dialectName} dialect does not store comments.`);
+  }
+
+  /** Defers foreign key checks to commit, where the dialect can. */
+  visitDeferForeignKeys(): string {
+    throw new CompileError(`The ${this.dialectName} dialect cannot defer foreign key checks for a transaction.`);
   }
 
   // ---- catalog queries ----

@@ -29,6 +29,7 @@ export type DDLKind =
   | "drop_sequence"
   | "set_table_comment"
   | "set_column_comment"
+  | "defer_foreign_keys"
   | "has_table"
   | "has_enum_type"
   | "has_sequence";
@@ -199,6 +200,19 @@ export class SetTableComment extends DDLElement {
 export class SetColumnComment extends DDLElement {
   readonly kind = "set_column_comment" as const;
   constructor(readonly column: AnyColumn) {
+    super();
+    Object.freeze(this);
+  }
+}
+
+/**
+ * Defers foreign key checks to the end of the transaction (SQLite's
+ * `PRAGMA defer_foreign_keys = ON`), so that a cycle of tables holding rows
+ * can be dropped: each DROP TABLE empties its table first.
+ */
+export class DeferForeignKeys extends DDLElement {
+  readonly kind = "defer_foreign_keys" as const;
+  constructor() {
     super();
     Object.freeze(this);
   }

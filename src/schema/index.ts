@@ -68,6 +68,7 @@ export {
   DropSequence,
   SetTableComment,
   SetColumnComment,
+  DeferForeignKeys,
   HasTable,
   HasEnumType,
   HasSequence,

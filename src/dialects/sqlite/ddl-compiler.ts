@@ -14,6 +14,7 @@ import { SQLiteTypeCompiler } from "./type-compiler.js";
 export class SQLiteDDLCompiler extends DDLCompiler {
   override readonly dialectName: string = "sqlite";
   override readonly supportsAlterConstraints: boolean = false;
+  override readonly defersForeignKeys: boolean = true;
 
   constructor(sql: SQLiteCompiler = new SQLiteCompiler()) {
     super(sql);
@@ -60,6 +61,11 @@ export class SQLiteDDLCompiler extends DDLCompiler {
   override indexMethod(index: Index, _position: "before" | "after"): string {
     if (index.using !== undefined) throw new CompileError(`SQLite has no index methods (USING ${index.using}).`);
     return "";
+  }
+
+  /** Lasts until the transaction ends. */
+  override visitDeferForeignKeys(): string {
+    return "PRAGMA defer_foreign_keys = ON";
   }
 
   override visitHasTable(element: HasTable, state: DDLState): string {

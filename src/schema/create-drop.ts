@@ -124,8 +124,13 @@ export async function dropTables(metadata: MetaData, connection: DDLConnection, 
     await connection.execute(new DeferForeignKeys());
   }
   for (const table of [...tables].reverse()) if (present.has(table)) await connection.execute(new DropTable(table));
-  // Types and sequences still used by tables that stay are kept.
-  const remaining = [...metadata.tables.values()].filter((t) => !tables.includes(t));
+  // Types and sequences still used by other tables are kept (with checkFirst: by other tables that exist).
+  const remaining: AnyTable[] = [];
+  for (const table of metadata.tables.values()) {
+    if (tables.includes(table)) continue;
+    const uses = enumTypesOf(ddl, [table]).length > 0 || sequencesOf(ddl, metadata, [table], false).length > 0;
+    if (uses && (!checkFirst || (await exists(connection, new HasTable(table))))) remaining.push(table);
+  }
   const keptTypes = new Set(enumTypesOf(ddl, remaining).map(([type, schema]) => ddl.enumTypeName(type, schema)));
   for (const [type, schema] of enumTypesOf(ddl, tables)) {
     if (keptTypes.has(ddl.enumTypeName(type, schema))) continue;

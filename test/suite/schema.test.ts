@@ -19,6 +19,7 @@ import {
   Float,
   ForeignKey,
   ForeignKeyConstraint,
+  HasEnumType,
   HasTable,
   Index,
   IntegrityError,
@@ -401,6 +402,30 @@ describeEachBackend("schema: defaults, indexes, comments, sequences", (ctx) => {
     });
     expect(rows.map((r) => r.id)).toEqual([100, 105]);
     if (dialect === "postgresql") expect(rows.map((r) => r.other)).toEqual([7, 8]);
+  });
+});
+
+describeEachBackend("schema: table.create and table.drop", (ctx) => {
+  const prefix = uniqueName("one");
+  const metadata = new MetaData();
+  const mood = new Enum(["happy", "sad"], { name: `${prefix}_mood` });
+  const a = new Table(`${prefix}_a`, metadata, { id: column(Integer, { primaryKey: true }), mood: column(mood) }, (c) => [new Index(undefined, c.mood)]);
+  const b = new Table(`${prefix}_b`, metadata, { id: column(Integer, { primaryKey: true }), mood: column(mood) });
+  const typeExists = (conn: Connection) => conn.execute(new HasEnumType(mood)).then((r) => r.all().length > 0);
+
+  it("creates one table with its enum type and index, and keeps a type another table still uses", async () => {
+    await ctx.engine.begin(async (conn) => {
+      await a.create(conn);
+      await b.create(conn);
+      expect(await exists(conn, a)).toBe(true);
+      if (ctx.backend.dialect === "postgresql") expect(await typeExists(conn)).toBe(true);
+      await a.drop(conn);
+      expect(await exists(conn, a)).toBe(false);
+      if (ctx.backend.dialect === "postgresql") expect(await typeExists(conn)).toBe(true);
+      await b.drop(conn);
+      if (ctx.backend.dialect === "postgresql") expect(await typeExists(conn)).toBe(false);
+      await b.drop(conn); // checkFirst: nothing to do
+    });
   });
 });
 

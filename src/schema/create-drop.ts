@@ -3,9 +3,9 @@
  * foreign key order, with what each dialect needs around them (PostgreSQL enum
  * types, sequences, comments, foreign keys added after a cycle of tables).
  *
- * They run through anything with an `execute` method and an engine whose
- * dialect makes a DDL compiler, such as a `Connection`; this layer never
- * imports the engine.
+ * They run on a `Connection` (anything with an `execute` method and an
+ * engine whose dialect makes a DDL compiler), or on an `Engine`, in a
+ * transaction of their own; this layer never imports the engine.
  *
  * @module
  */
@@ -39,6 +39,20 @@ import type { AnyTable } from "./table.js";
 export interface DDLConnection {
   execute(statement: DDLElement): PromiseLike<{ all(): readonly unknown[] }>;
   readonly engine: { readonly dialect: { createDDLCompiler(): DDLCompiler } };
+}
+
+/** Something that runs a function in a transaction on a connection: an `Engine`. */
+export interface DDLEngine {
+  begin<R>(fn: (connection: DDLConnection) => Promise<R>): Promise<R>;
+}
+
+/** Where DDL runs: a connection, or an engine (then in a transaction of its own, committed at the end). */
+export type DDLTarget = DDLConnection | DDLEngine;
+
+/** Runs `body` on the connection, or on a connection of the engine inside a transaction. */
+async function onConnection(target: DDLTarget, body: (connection: DDLConnection) => Promise<void>): Promise<void> {
+  if (typeof (target as Partial<DDLConnection>).execute === "function") return body(target as DDLConnection);
+  return (target as DDLEngine).begin(body);
 }
 
 /** Options of `createAll`, `dropAll`, `table.create` and `table.drop`. */
@@ -81,7 +95,11 @@ function sequencesOf(ddl: DDLCompiler, metadata: MetaData, tables: readonly AnyT
 }
 
 /** Creates tables with their types, sequences, indexes, comments and deferred foreign keys. */
-export async function createTables(metadata: MetaData, connection: DDLConnection, options: CreateDropOptions = {}): Promise<void> {
+export async function createTables(metadata: MetaData, target: DDLTarget, options: CreateDropOptions = {}): Promise<void> {
+  await onConnection(target, (connection) => createOn(metadata, connection, options));
+}
+
+async function createOn(metadata: MetaData, connection: DDLConnection, options: CreateDropOptions): Promise<void> {
   const ddl = connection.engine.dialect.createDDLCompiler();
   const checkFirst = options.checkFirst ?? true;
   const { tables, deferred } = sortTablesAndConstraints(options.tables ?? [...metadata.tables.values()]);
@@ -109,7 +127,11 @@ export async function createTables(metadata: MetaData, connection: DDLConnection
 }
 
 /** Drops tables in reverse dependency order, then the types and sequences only they used. */
-export async function dropTables(metadata: MetaData, connection: DDLConnection, options: CreateDropOptions = {}): Promise<void> {
+export async function dropTables(metadata: MetaData, target: DDLTarget, options: CreateDropOptions = {}): Promise<void> {
+  await onConnection(target, (connection) => dropOn(metadata, connection, options));
+}
+
+async function dropOn(metadata: MetaData, connection: DDLConnection, options: CreateDropOptions): Promise<void> {
   const ddl = connection.engine.dialect.createDDLCompiler();
   const checkFirst = options.checkFirst ?? true;
   const { tables, deferred } = sortTablesAndConstraints(options.tables ?? [...metadata.tables.values()]);

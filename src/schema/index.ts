@@ -78,4 +78,4 @@ export {
   type DropTableOptions,
 } from "./ddl.js";
 export { DDLCompiler, type DDLState } from "./ddl-compiler.js";
-export { createTables, dropTables, type CreateDropOptions, type DDLConnection } from "./create-drop.js";
+export { createTables, dropTables, type CreateDropOptions, type DDLConnection, type DDLEngine, type DDLTarget } from "./create-drop.js";

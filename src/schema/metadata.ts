@@ -5,7 +5,7 @@
  * @module
  */
 import { ArgumentError } from "../errors/index.js";
-import { createTables, dropTables, type CreateDropOptions, type DDLConnection } from "./create-drop.js";
+import { createTables, dropTables, type CreateDropOptions, type DDLTarget } from "./create-drop.js";
 import { DEFAULT_NAMING_CONVENTION, validateConvention, type NamingConvention } from "./naming.js";
 import type { Sequence } from "./sequence.js";
 import { sortTablesAndConstraints, type TableOrder } from "./sorted-tables.js";
@@ -75,15 +75,15 @@ export class MetaData {
   /**
    * Creates the tables (with their enum types, sequences, indexes and comments)
    * in foreign key order. With `checkFirst` (the default) existing tables are
-   * left alone.
+   * left alone. Given an engine, it runs in a transaction of its own.
    */
-  async createAll(connection: DDLConnection, options: CreateDropOptions = {}): Promise<void> {
-    await createTables(this, connection, options);
+  async createAll(target: DDLTarget, options: CreateDropOptions = {}): Promise<void> {
+    await createTables(this, target, options);
   }
 
   /** Drops the tables in reverse foreign key order; with `checkFirst` (the default) missing tables are skipped. */
-  async dropAll(connection: DDLConnection, options: CreateDropOptions = {}): Promise<void> {
-    await dropTables(this, connection, options);
+  async dropAll(target: DDLTarget, options: CreateDropOptions = {}): Promise<void> {
+    await dropTables(this, target, options);
   }
 
   /** Forgets a table (nothing happens in the database). */

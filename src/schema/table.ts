@@ -9,7 +9,7 @@ import { ArgumentError } from "../errors/index.js";
 import { Alias, TableClause, type AnyColumnClause, type ColumnCollection, type FromClause, type TypeEngine } from "../sql/index.js";
 import { Column, type AnyColumn, type AnyColumnDef, type ColumnDefs, type ColumnValue, type InsertKindOf } from "./column.js";
 import { Constraint, ForeignKey, ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint, type CheckConstraint } from "./constraints.js";
-import { createTables, dropTables, type CreateDropOptions, type DDLConnection } from "./create-drop.js";
+import { createTables, dropTables, type CreateDropOptions, type DDLTarget } from "./create-drop.js";
 import type { MetaData } from "./metadata.js";
 import { Index } from "./table-index.js";
 
@@ -257,13 +257,13 @@ export class Table<D extends ColumnDefs = ColumnDefs, TB extends string = string
   }
 
   /** Creates this table (its enum types and sequences first, its indexes after); `checkFirst` skips it when it exists. */
-  async create(connection: DDLConnection, options: Omit<CreateDropOptions, "tables"> = {}): Promise<void> {
-    await createTables(this.metadata, connection, { ...options, tables: [this] });
+  async create(target: DDLTarget, options: Omit<CreateDropOptions, "tables"> = {}): Promise<void> {
+    await createTables(this.metadata, target, { ...options, tables: [this] });
   }
 
   /** Drops this table (and its PostgreSQL enum types); `checkFirst` skips it when it does not exist. */
-  async drop(connection: DDLConnection, options: Omit<CreateDropOptions, "tables"> = {}): Promise<void> {
-    await dropTables(this.metadata, connection, { ...options, tables: [this] });
+  async drop(target: DDLTarget, options: Omit<CreateDropOptions, "tables"> = {}): Promise<void> {
+    await dropTables(this.metadata, target, { ...options, tables: [this] });
   }
 
   override toString(): string {

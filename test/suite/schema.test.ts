@@ -427,6 +427,17 @@ describeEachBackend("schema: table.create and table.drop", (ctx) => {
       await b.drop(conn); // checkFirst: nothing to do
     });
   });
+
+  it("takes an engine too, running in a transaction of its own", async () => {
+    await metadata.createAll(ctx.engine);
+    await b.drop(ctx.engine);
+    await ctx.engine.connect(async (conn) => {
+      expect(await exists(conn, a)).toBe(true);
+      expect(await exists(conn, b)).toBe(false);
+    });
+    await metadata.dropAll(ctx.engine);
+    await ctx.engine.connect(async (conn) => expect(await exists(conn, a)).toBe(false));
+  });
 });
 
 describe("schema: composite primary key through PrimaryKeyConstraint", () => {

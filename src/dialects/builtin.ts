@@ -3,16 +3,24 @@
  * package, only when an engine first connects with it.
  */
 import { registerDialect } from "../engine/index.js";
+import { registerDDLCompiler } from "../schema/index.js";
 import { registerCompiler } from "../sql/index.js";
 import { MariaDBCompiler, MySQLCompiler } from "./mysql/compiler.js";
+import { MariaDBDDLCompiler, MySQLDDLCompiler } from "./mysql/ddl-compiler.js";
 import { PostgresCompiler } from "./postgresql/compiler.js";
+import { PostgresDDLCompiler } from "./postgresql/ddl-compiler.js";
 import { SQLiteCompiler } from "./sqlite/compiler.js";
+import { SQLiteDDLCompiler } from "./sqlite/ddl-compiler.js";
 
 // Compilers are small and import no driver: registered at once, so statements compile without an engine.
 registerCompiler("postgresql", () => new PostgresCompiler());
 registerCompiler("sqlite", () => new SQLiteCompiler());
 registerCompiler("mysql", () => new MySQLCompiler());
 registerCompiler("mariadb", () => new MariaDBCompiler());
+registerDDLCompiler("postgresql", () => new PostgresDDLCompiler());
+registerDDLCompiler("sqlite", () => new SQLiteDDLCompiler());
+registerDDLCompiler("mysql", () => new MySQLDDLCompiler());
+registerDDLCompiler("mariadb", () => new MariaDBDDLCompiler());
 
 registerDialect("postgresql", {
   drivers: ["pg", "postgres", "pglite"],

@@ -8,7 +8,9 @@
  *
  * @module
  */
-import type { Executable, Enum } from "../sql/index.js";
+import type { CompiledSQL, Executable, Enum } from "../sql/index.js";
+import type { DDLCompiler } from "./ddl-compiler.js";
+import { ddlCompilerFor } from "./ddl-registry.js";
 import type { AnyColumn } from "./column.js";
 import type { Constraint, ForeignKeyConstraint } from "./constraints.js";
 import type { Sequence } from "./sequence.js";
@@ -43,6 +45,20 @@ export abstract class DDLElement implements Executable {
   readonly cacheKey: undefined = undefined;
   /** Marks DDL for the engine, which compiles it with the dialect's DDL compiler. */
   readonly [DDL_MARK] = true;
+
+  /**
+   * Compiles this element for a dialect (a name, or a dialect object), without a database.
+   *
+   * @example
+   * ```ts
+   * new CreateTable(users).compile({ dialect: "sqlite" }).sql;
+   * ```
+   */
+  compile(options: { readonly dialect: string | { createDDLCompiler(): DDLCompiler } }): { readonly sql: string; readonly params: unknown[]; readonly compiled: CompiledSQL } {
+    const compiler = typeof options.dialect === "string" ? ddlCompilerFor(options.dialect) : options.dialect.createDDLCompiler();
+    const compiled = compiler.compile(this);
+    return { sql: compiled.sql, params: compiled.bindNames.map((name) => compiled.boundValues[name]), compiled };
+  }
 }
 
 /** True for a DDL element (works across duplicate copies of the package). */

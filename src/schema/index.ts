@@ -78,4 +78,5 @@ export {
   type DropTableOptions,
 } from "./ddl.js";
 export { DDLCompiler, type DDLState } from "./ddl-compiler.js";
+export { registerDDLCompiler, ddlCompilerFor } from "./ddl-registry.js";
 export { createTables, dropTables, type CreateDropOptions, type DDLConnection, type DDLEngine, type DDLTarget } from "./create-drop.js";

@@ -263,6 +263,14 @@ describe("catalog queries", () => {
     expect(() => compiled(new HasSequence(new Sequence("s")), "sqlite")).toThrow(/no sequences/);
   });
 
+  it("compile({ dialect }) without a database, by name or with a dialect object", () => {
+    const t = users();
+    expect(new DropTable(t, { ifExists: true }).compile({ dialect: "mysql" }).sql).toBe("DROP TABLE IF EXISTS users");
+    expect(new HasTable(t).compile({ dialect: "sqlite" }).params).toEqual(["users", "users"]);
+    expect(new DropTable(t).compile({ dialect: { createDDLCompiler: ddlCompilers.postgresql } }).sql).toBe("DROP TABLE users");
+    expect(() => new DropTable(t).compile({ dialect: "oracle" })).toThrow(/No DDL compiler is registered for dialect "oracle". Known: mariadb, mysql, postgresql, sqlite/);
+  });
+
   it("DDL elements are marked for the engine and never cached", () => {
     const element = new HasTable({ name: "x" });
     expect(isDDLElement(element)).toBe(true);

@@ -32,11 +32,12 @@ export interface Functions {
   min<T>(expression: ColumnElement<T, string>): FunctionCall<T | null>;
   max<T>(expression: ColumnElement<T, string>): FunctionCall<T | null>;
   coalesce<T>(expression: ColumnElement<T, string>, ...fallbacks: ExpressionOrValue<NonNullable<T>>[]): FunctionCall<NonNullable<T>>;
-  lower(expression: ExpressionOrValue<string>): FunctionCall<string>;
-  upper(expression: ExpressionOrValue<string>): FunctionCall<string>;
-  trim(expression: ExpressionOrValue<string>): FunctionCall<string>;
-  /** `length(expr)` in characters (`char_length` on MySQL). */
-  length(expression: ExpressionOrValue<string>): FunctionCall<number>;
+  /** `lower(expr)`: `null` in, `null` out, so a nullable column gives `string | null`. */
+  lower<T extends string | null>(expression: ColumnElement<T, string> | T): FunctionCall<T>;
+  upper<T extends string | null>(expression: ColumnElement<T, string> | T): FunctionCall<T>;
+  trim<T extends string | null>(expression: ColumnElement<T, string> | T): FunctionCall<T>;
+  /** `length(expr)` in characters. */
+  length<T extends string | null>(expression: ColumnElement<T, string> | T): FunctionCall<null extends T ? number | null : number>;
   abs<T>(expression: ColumnElement<T, string>): FunctionCall<T>;
   round<T>(expression: ColumnElement<T, string>, digits?: number): FunctionCall<T>;
   /** The current timestamp (`now()`, `CURRENT_TIMESTAMP` on SQLite). */

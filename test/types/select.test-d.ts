@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { Integer, String as Str, cast, func, select, table, type Connection } from "athanor";
+import { Integer, String as Str, cast, func, select, table, type ColumnElement, type Connection } from "athanor";
 
 declare const conn: Connection;
 const users = table("users", { id: new Integer(), name: new Str(50) });
@@ -59,5 +59,14 @@ describe("scalar results", () => {
     expectTypeOf((await conn.execute(select(users.c.name))).scalars().all()).toEqualTypeOf<string[]>();
     expectTypeOf((await conn.execute(select(users.c.name, users.c.id))).scalars("id").all()).toEqualTypeOf<number[]>();
     expectTypeOf((await conn.execute(select(1))).scalar()).toEqualTypeOf<number | null>();
+  });
+});
+
+describe("string functions keep nullability", () => {
+  it("lower/upper/length of a nullable column may be null", () => {
+    const nullable = func.lower(users.c.name as unknown as ColumnElement<string | null, "name">);
+    expectTypeOf(nullable._type).toEqualTypeOf<string | null>();
+    expectTypeOf(func.upper(users.c.name)._type).toEqualTypeOf<string>();
+    expectTypeOf(func.length(users.c.name)._type).toEqualTypeOf<number>();
   });
 });

@@ -1,4 +1,4 @@
-import { CompileError, SQLCompiler, type ClauseElement, type CompileState, type Insert, type OnConflict, type Select } from "../../sql/index.js";
+import { CompileError, SQLCompiler, type ClauseElement, type CompileState, type FunctionCall, type Insert, type OnConflict, type Select } from "../../sql/index.js";
 import { SQLITE_RESERVED } from "./reserved-words.js";
 
 /**
@@ -15,6 +15,12 @@ export class SQLiteCompiler extends SQLCompiler {
   override limitClause(limit: ClauseElement | undefined, offset: ClauseElement | undefined, state: CompileState): string {
     if (limit === undefined && offset !== undefined) return ` LIMIT -1 OFFSET ${this.process(offset, state)}`;
     return super.limitClause(limit, offset, state);
+  }
+
+  /** SQLite has no now(): its current time is CURRENT_TIMESTAMP (UTC, "YYYY-MM-DD HH:MM:SS"). */
+  override visitFunction(node: FunctionCall, state: CompileState): string {
+    if (node.name === "now" && node.args.length === 0) return "CURRENT_TIMESTAMP";
+    return super.visitFunction(node, state);
   }
 
   /** SQLite locks the whole database for writes; there is no row-level FOR UPDATE, so it is left out (as SQLAlchemy does). */

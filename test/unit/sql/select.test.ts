@@ -284,3 +284,9 @@ describe("aliased", () => {
     expect(stmt.compile({ dialect: "sqlite" }).sql).toBe("SELECT users.name, boss.name AS boss_name FROM users JOIN users AS boss ON boss.id = users.age");
   });
 });
+
+describe("dialect functions", () => {
+  it("now() is CURRENT_TIMESTAMP on SQLite", () => {
+    assertCompile(select(func.now().label("t")), { postgresql: "SELECT now() AS t", sqlite: "SELECT CURRENT_TIMESTAMP AS t", mysql: "SELECT now() AS t" });
+  });
+});

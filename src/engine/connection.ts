@@ -469,7 +469,9 @@ function bindValues(compiled: CompiledSQL, params: Params | undefined): unknown[
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     let value: unknown;
-    if (params !== undefined && Object.hasOwn(params, name)) value = params[name];
+    const generate = compiled.generated?.[name];
+    if (generate !== undefined) value = generate();
+    else if (params !== undefined && Object.hasOwn(params, name)) value = params[name];
     else if (Object.hasOwn(compiled.boundValues, name)) value = compiled.boundValues[name];
     else {
       throw new ArgumentError(

@@ -199,7 +199,7 @@ export class Column<T = unknown, N extends string = string, TB extends string = 
   }
 
   /** The client-side default: a value or a function. */
-  get default(): unknown {
+  override get default(): unknown {
     return this.#option("default");
   }
 
@@ -209,7 +209,7 @@ export class Column<T = unknown, N extends string = string, TB extends string = 
   }
 
   /** The client-side value for UPDATE statements. */
-  get onUpdate(): unknown {
+  override get onUpdate(): unknown {
     return this.#option("onUpdate");
   }
 

@@ -102,7 +102,7 @@ export class MySQLCompiler extends SQLCompiler {
   override updateHead(update: Update, extra: readonly FromClause[], state: CompileState): string {
     if (extra.length === 0) return super.updateHead(update, extra, state);
     const tables = [update.state.table, ...extra].map((f) => this.fromItem(f, state)).join(", ");
-    return `UPDATE ${tables} SET ${this.setClause(update.state.table, update.state.values, state, true)}`;
+    return `UPDATE ${tables} SET ${this.setClause(update.state.table, update.state.values, state, true, true)}`;
   }
 
   /** Multi-table `DELETE t FROM t, other WHERE ...` when the WHERE clause refers to other tables. */

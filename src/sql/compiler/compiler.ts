@@ -45,10 +45,18 @@ export interface CompiledSQL {
   readonly boundValues: Readonly<Record<string, unknown>>;
   /** Declared result column types by column name, when the statement knows them. */
   readonly resultTypes: Readonly<Record<string, TypeEngine>> | undefined;
+  /**
+   * Values computed at each execution, by parameter name: the client-side
+   * defaults of columns an INSERT leaves out and the `onUpdate` values of columns
+   * an UPDATE does not set (a function default runs once per row and execution).
+   */
+  readonly generated?: Readonly<Record<string, () => unknown>>;
 }
 
 /** Per-compilation state. */
 export interface CompileState {
+  /** Column defaults to compute at execution, by parameter name (see {@link CompiledSQL.generated}). */
+  readonly generated: Record<string, () => unknown>;
   readonly bindNames: string[];
   readonly bindProcessors: (ValueProcessor<unknown, unknown> | undefined)[];
   readonly boundValues: Record<string, unknown>;
@@ -181,6 +189,7 @@ export class SQLCompiler {
       bindProcessors: state.bindProcessors,
       boundValues: text?.boundValues ?? state.boundValues,
       resultTypes: text?.columnTypes ?? state.resultTypes,
+      ...(Object.keys(state.generated).length > 0 ? { generated: state.generated } : {}),
     };
   }
 
@@ -626,8 +635,14 @@ export class SQLCompiler {
           sql += this.insertDefaultValues();
         } else {
           // Every row has the first row's columns, in its order (Insert.values checks and orders them).
-          const names = first.map(([k]) => this.quoteIdentifier((s.table.c[k] as ColumnClause).name)).join(", ");
-          const tuples = rows.map((row) => `(${row.map(([, value]) => this.process(value, state)).join(", ")})`);
+          const given = new Set(first.map(([k]) => k));
+          const defaulted = Object.entries(s.table.c).filter(([k, c]) => !given.has(k) && (c as ColumnClause).default !== undefined);
+          const names = [...first.map(([k]) => k), ...defaulted.map(([k]) => k)].map((k) => this.quoteIdentifier((s.table.c[k] as ColumnClause).name)).join(", ");
+          const tuples = rows.map((row, r) => {
+            const values = row.map(([, value]) => this.process(value, state));
+            for (const [k, c] of defaulted) values.push(this.columnDefault(c as ColumnClause, (c as ColumnClause).default, `default:${r}:${k}`, state));
+            return `(${values.join(", ")})`;
+          });
           sql += ` (${names}) VALUES ${tuples.join(", ")}`;
         }
       }
@@ -638,6 +653,19 @@ export class SQLCompiler {
     } finally {
       state.enclosing.pop();
     }
+  }
+
+  /**
+   * A column's client-side default (or onUpdate value) in an INSERT or UPDATE:
+   * a SQL expression is written in place; a value or a function becomes a
+   * parameter computed at each execution.
+   */
+  columnDefault(column: ColumnClause, value: unknown, name: string, state: CompileState): string {
+    if (value instanceof ClauseElement) return this.process(value, state);
+    state.generated[name] = typeof value === "function" ? (value as () => unknown) : () => value;
+    state.bindNames.push(name);
+    state.bindProcessors.push(column.type.bindProcessor() as ValueProcessor<unknown, unknown> | undefined);
+    return this.placeholder(state.bindNames.length);
   }
 
   /** The row source of `INSERT ... SELECT` (SQLite wraps it to keep an upsert parseable). */
@@ -680,9 +708,18 @@ export class SQLCompiler {
   }
 
   /** `a = v1, b = v2` for UPDATE and upserts; `qualify` writes `table.a` (MySQL multi-table UPDATE). */
-  setClause(table: TableClause, values: Assignments, state: CompileState, qualify: boolean): string {
+  setClause(table: TableClause, values: Assignments, state: CompileState, qualify: boolean, withOnUpdate = false): string {
     const prefix = qualify ? `${this.fromName(table, state)}.` : "";
-    return values.map(([key, value]) => `${prefix}${this.quoteIdentifier((table.c[key] as ColumnClause).name)} = ${this.process(value, state)}`).join(", ");
+    const parts = values.map(([key, value]) => `${prefix}${this.quoteIdentifier((table.c[key] as ColumnClause).name)} = ${this.process(value, state)}`);
+    if (withOnUpdate) {
+      const set = new Set(values.map(([key]) => key));
+      for (const [key, column] of Object.entries(table.c)) {
+        const onUpdate = (column as ColumnClause).onUpdate;
+        if (set.has(key) || onUpdate === undefined) continue;
+        parts.push(`${prefix}${this.quoteIdentifier((column as ColumnClause).name)} = ${this.columnDefault(column as ColumnClause, onUpdate, `onupdate:${key}`, state)}`);
+      }
+    }
+    return parts.join(", ");
   }
 
   /** ` RETURNING ...`, typed for the result when the statement is the top-level one. Dialects without it refuse. */
@@ -720,7 +757,7 @@ export class SQLCompiler {
 
   /** `UPDATE t SET ... [FROM other, ...]` (PostgreSQL and SQLite 3.33+ form). */
   updateHead(update: Update, extra: readonly FromClause[], state: CompileState): string {
-    let sql = `UPDATE ${this.fromName(update.state.table, state)} SET ${this.setClause(update.state.table, update.state.values, state, false)}`;
+    let sql = `UPDATE ${this.fromName(update.state.table, state)} SET ${this.setClause(update.state.table, update.state.values, state, false, true)}`;
     if (extra.length > 0) sql += ` FROM ${extra.map((f) => this.fromItem(f, state)).join(", ")}`;
     return sql;
   }
@@ -838,6 +875,7 @@ function indexBinds(binds: readonly BindParameter[]): Map<BindParameter, number>
 
 function newState(bindIndex?: Map<BindParameter, number>): CompileState {
   return {
+    generated: {},
     bindIndex,
     bindNames: [],
     bindProcessors: [],

@@ -31,6 +31,16 @@ export class ColumnClause<T = unknown, N extends string = string, TB extends str
     return this.name;
   }
 
+  /** A client-side default for INSERT: a value, a function called per row, or a SQL expression (schema columns have them). */
+  get default(): unknown {
+    return undefined;
+  }
+
+  /** A client-side value for UPDATE when the column is not set (schema columns have them). */
+  get onUpdate(): unknown {
+    return undefined;
+  }
+
   /** This column bound to another FROM element (an alias or a subquery of its table). */
   _rebind(table: FromClause): ColumnClause<T, N, string> {
     return new ColumnClause(this.name, this.type, table);

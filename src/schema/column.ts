@@ -32,12 +32,16 @@ export interface ColumnOptions<T = unknown> {
   readonly primaryKey?: boolean;
   /** Whether NULL is allowed; default `true`, except for primary key columns. */
   readonly nullable?: boolean;
-  /** A client-side default: a value, or a function called for each row. Not rendered in the DDL. */
-  readonly default?: T | (() => T);
+  /**
+   * A client-side default, applied by INSERT statements that leave the column
+   * out: a value, a function called for each row, or a SQL expression. Not
+   * rendered in the DDL.
+   */
+  readonly default?: T | (() => T) | ColumnElement<T, string>;
   /** A default the database applies: `DEFAULT ...` in the DDL. */
   readonly serverDefault?: ServerDefault;
-  /** A client-side value for UPDATE statements that do not set the column. */
-  readonly onUpdate?: T | (() => T);
+  /** A client-side value for UPDATE statements that do not set the column: a value, a function, or a SQL expression. */
+  readonly onUpdate?: T | (() => T) | ColumnElement<T, string>;
   /**
    * A value the database sets on UPDATE. Rendered as `ON UPDATE ...` on MySQL
    * and MariaDB; elsewhere it only marks the column (a trigger does the work).

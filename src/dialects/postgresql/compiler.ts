@@ -1,4 +1,4 @@
-import { NullType, SQLCompiler, type BindParameter, type ClauseElement, type CompileState, type Delete, type FromClause } from "../../sql/index.js";
+import { JSONB, NullType, SQLCompiler, type BindParameter, type ClauseElement, type CompileState, type Delete, type FromClause, type TypeEngine } from "../../sql/index.js";
 
 /**
  * PostgreSQL's compiler: `$1` placeholders, double-quoted identifiers, native
@@ -22,6 +22,11 @@ export class PostgresCompiler extends SQLCompiler {
     } catch {
       return sql;
     }
+  }
+
+  override castTypeName(type: TypeEngine): string {
+    if (type instanceof JSONB) return "JSONB";
+    return super.castTypeName(type);
   }
 
   override distinctOnClause(expressions: readonly ClauseElement[], state: CompileState): string {

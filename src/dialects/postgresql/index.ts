@@ -28,3 +28,4 @@ export const postgresqlDialect: DialectModule = {
     return new PostgresDialect(driver);
   },
 };
+export { jsonGet, jsonGetText, jsonPath, jsonPathText, jsonContains, jsonHasKey, type JSONExpression } from "./json.js";

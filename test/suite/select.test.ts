@@ -61,6 +61,8 @@ describeEachBackend("select", (ctx) => {
     expect(inner.map((r) => r.name)).toEqual(["ada", "ada", "bob"]);
     const outer = await run(select(users.c.id, posts.c.title).outerjoin(posts, posts.c.user_id.eq(users.c.id)).where(users.c.id.gt(2)).orderBy(users.c.id));
     expect(outer).toEqual([{ id: 3, title: null }, { id: 4, title: null }]);
+    const right = await run(select(users.c.name, posts.c.id).rightJoin(posts, and(posts.c.user_id.eq(users.c.id), users.c.id.eq(2))).orderBy(posts.c.id));
+    expect(right).toEqual([{ name: null, id: 1 }, { name: null, id: 2 }, { name: "bob", id: 3 }]);
     const u2 = users.alias("u2");
     const pairs = await run(select(users.c.id, u2.c.id.label("other")).join(u2, u2.c.id.eq(users.c.id.add(1))).orderBy(users.c.id));
     expect(pairs).toEqual([{ id: 1, other: 2 }, { id: 2, other: 3 }, { id: 3, other: 4 }]);

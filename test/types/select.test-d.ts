@@ -25,6 +25,8 @@ describe("select result types", () => {
   it("the outer-joined side becomes nullable", () => {
     const stmt = select(users.c.name, posts.c.title).outerjoin(posts, posts.c.user_id.eq(users.c.id));
     expectTypeOf(stmt._row).toEqualTypeOf<{ name: string; title: string | null }>();
+    const right = select(users.c.name, posts.c.title).rightJoin(posts, posts.c.user_id.eq(users.c.id));
+    expectTypeOf(right._row).toEqualTypeOf<{ name: string | null; title: string | null }>();
     const inner = select(users.c.name, posts.c.title).join(posts, posts.c.user_id.eq(users.c.id));
     expectTypeOf(inner._row).toEqualTypeOf<{ name: string; title: string }>();
   });

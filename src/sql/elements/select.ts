@@ -192,6 +192,15 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[],
     return this.outerjoin(target, onclause);
   }
 
+  /**
+   * `RIGHT OUTER JOIN target`: the rows of `target` are all kept, so the columns
+   * of everything joined before may be null. The row type makes every column
+   * nullable (the joined table's too: a safe over-approximation).
+   */
+  rightJoin<F extends AnyFrom>(target: F, onclause?: ColumnElement<boolean, string>): Select<Items, string> {
+    return this.addJoin(target, onclause, "RIGHT") as unknown as Select<Items, string>;
+  }
+
   /** `FULL OUTER JOIN target`: every column becomes nullable in the row type. */
   fullOuterJoin<F extends AnyFrom>(target: F, onclause?: ColumnElement<boolean, string>): Select<Items, string> {
     return this.addJoin(target, onclause, "FULL") as unknown as Select<Items, string>;
@@ -313,7 +322,7 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[],
     return new CompoundSelect(operator, [this, other]);
   }
 
-  private addJoin(target: AnyFrom, onclause: ColumnElement<boolean, string> | undefined, joinType: "INNER" | "LEFT" | "FULL"): Select<Items, Nl> {
+  private addJoin(target: AnyFrom, onclause: ColumnElement<boolean, string> | undefined, joinType: "INNER" | "LEFT" | "RIGHT" | "FULL"): Select<Items, Nl> {
     const froms = [...this.state.froms];
     const leftIndex = froms.length > 0 ? 0 : -1;
     const left = leftIndex >= 0 ? (froms[leftIndex] as AnyFrom) : this.firstItemFrom();

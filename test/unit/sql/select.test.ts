@@ -165,6 +165,11 @@ describe("joins, subqueries, CTEs, windows, set operations, locks", () => {
     assertCompile(select(users.c.name, posts.c.title).outerjoin(posts, posts.c.user_id.eq(users.c.id)), {
       mysql: "SELECT users.name, posts.title FROM users LEFT OUTER JOIN posts ON posts.user_id = users.id",
     });
+    assertCompile(select(users.c.name, posts.c.title).rightJoin(posts, posts.c.user_id.eq(users.c.id)), {
+      postgresql: "SELECT users.name, posts.title FROM users RIGHT OUTER JOIN posts ON posts.user_id = users.id",
+      sqlite: "SELECT users.name, posts.title FROM users RIGHT OUTER JOIN posts ON posts.user_id = users.id",
+      mysql: "SELECT users.name, posts.title FROM users RIGHT OUTER JOIN posts ON posts.user_id = users.id",
+    });
     const full = select(users.c.name, posts.c.title).fullOuterJoin(posts, posts.c.user_id.eq(users.c.id));
     assertCompile(full, { postgresql: "SELECT users.name, posts.title FROM users FULL OUTER JOIN posts ON posts.user_id = users.id" });
     expect(() => assertCompile(full, { mysql: "" })).toThrow(CompileError);

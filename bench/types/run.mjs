@@ -66,6 +66,7 @@ writeFileSync(
       extends: "../../../tsconfig.json",
       compilerOptions: { noEmit: true, incremental: false, paths: {} },
       include: ["./*.ts"],
+      exclude: [],
     },
     null,
     2,

@@ -4,31 +4,19 @@
  *
  * @module
  */
+import { describeUnwritableDate, utcTimestampText } from "../../util/index.js";
 import { DataError, InterfaceError } from "../../errors/index.js";
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : `${n}`;
-}
 
 /**
  * A Date as `YYYY-MM-DD HH:MM:SS.fff` in UTC, which MySQL reads unambiguously
  * because every Athanor session runs with `time_zone = '+00:00'`.
  */
 export function formatDateTime(date: Date, index = 0, sql?: string, params?: readonly unknown[]): string {
-  const time = date.getTime();
-  const year = date.getUTCFullYear();
-  if (Number.isNaN(time) || year < 0 || year > 9999) {
-    throw new DataError(
-      `Parameter ${index + 1} is ${Number.isNaN(time) ? "an invalid Date" : `a Date in year ${year}`}: MySQL stores years 0000 to 9999 only.`,
-      { sql, params },
-    );
+  const text = utcTimestampText(date);
+  if (text === undefined) {
+    throw new DataError(`Parameter ${index + 1} is ${describeUnwritableDate(date)}: MySQL stores years 0000 to 9999 only.`, { sql, params });
   }
-  const ms = date.getUTCMilliseconds();
-  return (
-    `${String(year).padStart(4, "0")}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())} ` +
-    `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}.` +
-    `${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}`
-  );
+  return text;
 }
 
 function isJsonLike(value: object): boolean {

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { describeUnwritableDate, utcTimestampText } from "../../util/index.js";
 import { DataError, InterfaceError } from "../../errors/index.js";
 
 /**
@@ -79,26 +80,13 @@ export function isWellFormed(text: string): boolean {
   return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : `${n}`;
-}
-
 /** `YYYY-MM-DD HH:MM:SS.fff` in UTC. */
 export function formatTimestamp(date: Date, index = 0, sql?: string, params?: readonly unknown[]): string {
-  const time = date.getTime();
-  const year = date.getUTCFullYear();
-  if (Number.isNaN(time) || year < 0 || year > 9999) {
-    throw new DataError(
-      `Parameter ${index + 1} is ${Number.isNaN(time) ? "an invalid Date" : `a Date in year ${year}`}: only years 0000 to 9999 can be stored as SQLite timestamp text.`,
-      { sql, params },
-    );
+  const text = utcTimestampText(date);
+  if (text === undefined) {
+    throw new DataError(`Parameter ${index + 1} is ${describeUnwritableDate(date)}: only years 0000 to 9999 can be stored as SQLite timestamp text.`, { sql, params });
   }
-  const ms = date.getUTCMilliseconds();
-  return (
-    `${String(year).padStart(4, "0")}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())} ` +
-    `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}.` +
-    `${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}`
-  );
+  return text;
 }
 
 /** Reads `count` decimal digits at `at`, or -1 when one is not a digit. */

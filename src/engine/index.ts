@@ -33,3 +33,14 @@ export type {
   IsolationLevel,
   TranslatedError,
 } from "./interfaces.js";
+export type {
+  DialectReflection,
+  ReflectedColumn,
+  ReflectedPrimaryKey,
+  ReflectedForeignKey,
+  ReflectedIndex,
+  ReflectedUniqueConstraint,
+  ReflectedCheckConstraint,
+  ReflectedEnum,
+  ReflectionScope,
+} from "./reflection.js";

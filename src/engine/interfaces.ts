@@ -11,6 +11,7 @@
 import type { DBAPIErrorClass } from "../errors/index.js";
 import type { DDLCompiler } from "../schema/index.js";
 import type { SQLCompiler } from "../sql/index.js";
+import type { DialectReflection } from "./reflection.js";
 import type { URL } from "./url.js";
 
 /** A column of a driver result. */
@@ -148,6 +149,8 @@ export interface Dialect {
   readonly isolationLevelQuery: string;
   /** Quotes an identifier when it needs quoting. */
   quoteIdentifier(name: string): string;
+  /** The dialect's catalog queries, for `inspect()` and `metadata.reflect()`; absent when not implemented. */
+  readonly reflection?: DialectReflection;
 }
 
 /** A module that provides one dialect and the drivers it can use, loaded on demand. */

@@ -2,6 +2,7 @@ import { DefaultDialect } from "../../engine/default-dialect.js";
 import type { DialectCapabilities, DriverAdapter, IsolationLevel } from "../../engine/interfaces.js";
 import { PostgresCompiler } from "./compiler.js";
 import { PostgresDDLCompiler } from "./ddl-compiler.js";
+import { PostgresReflection } from "./reflection.js";
 
 const ISOLATION_LEVELS: readonly IsolationLevel[] = Object.freeze([
   "SERIALIZABLE",
@@ -19,6 +20,7 @@ export class PostgresDialect extends DefaultDialect {
   readonly name = "postgresql";
   readonly capabilities: DialectCapabilities;
   readonly isolationLevelQuery = "SHOW TRANSACTION ISOLATION LEVEL";
+  readonly reflection = new PostgresReflection();
 
   constructor(driver: DriverAdapter) {
     super(driver);

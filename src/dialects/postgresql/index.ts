@@ -14,6 +14,7 @@ export { PostgresCompiler } from "./compiler.js";
 export { PostgresDDLCompiler } from "./ddl-compiler.js";
 export { PostgresTypeCompiler } from "./type-compiler.js";
 export { translatePostgresError } from "./errors.js";
+export { PostgresReflection } from "./reflection.js";
 
 /** The `postgresql` dialect module: `postgresql+pg://`, `postgresql+postgres://`, `postgresql+pglite://`. */
 export const postgresqlDialect: DialectModule = {

@@ -4,6 +4,7 @@ import type { DialectCapabilities, DriverAdapter, IsolationLevel } from "../../e
 import type { SQLCompiler } from "../../sql/index.js";
 import { SQLiteCompiler } from "./compiler.js";
 import { SQLiteDDLCompiler } from "./ddl-compiler.js";
+import { SQLiteReflection } from "./reflection.js";
 
 /**
  * How `BEGIN` takes its locks. SQLite's default, `deferred`, takes no lock
@@ -59,6 +60,8 @@ export class SQLiteDialect extends DefaultDialect {
   readonly isolationLevelQuery: string =
     "SELECT CASE read_uncommitted WHEN 0 THEN 'SERIALIZABLE' ELSE 'READ UNCOMMITTED' END FROM pragma_read_uncommitted";
   readonly beginMode: SQLiteBeginMode;
+  /** PRAGMA-based catalog queries, one round trip per kind of information. */
+  readonly reflection: SQLiteReflection = new SQLiteReflection();
   readonly #begin: string;
 
   constructor(driver: DriverAdapter, options: SQLiteDialectOptions = {}) {

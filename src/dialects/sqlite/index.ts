@@ -17,6 +17,7 @@ export { SQLiteDialect, parseBeginMode, type SQLiteBeginMode, type SQLiteDialect
 export { SQLiteCompiler } from "./compiler.js";
 export { SQLiteDDLCompiler } from "./ddl-compiler.js";
 export { SQLiteTypeCompiler } from "./type-compiler.js";
+export { SQLiteReflection, sqliteTypeFromDeclared } from "./reflection.js";
 export { translateSQLiteError } from "./errors.js";
 export { parseTimestamp as parseSQLiteTimestamp, formatTimestamp as formatSQLiteTimestamp } from "./values.js";
 

@@ -1,0 +1,290 @@
+/** SQLite reflection: PRAGMA-based batch queries on a hand-written schema and on Chinook. */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, expect, it } from "vitest";
+import type { Connection, DialectReflection, ReflectionScope } from "../../../src/engine/index.js";
+import { sqliteTypeFromDeclared } from "../../../src/dialects/sqlite/index.js";
+import { text } from "../../../src/sql/index.js";
+import { describeEachBackend } from "../../support/suite.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+function dataset(...parts: string[]): string {
+  const beside = path.resolve(repoRoot, "..", "shared", "datasets", ...parts);
+  return existsSync(beside) ? beside : path.join("/work/shared/datasets", ...parts);
+}
+
+const HAND_DDL = [
+  `CREATE TABLE parent (
+     a INTEGER NOT NULL,
+     b VARCHAR(20) NOT NULL,
+     label TEXT DEFAULT 'x',
+     CONSTRAINT pk_parent PRIMARY KEY (a, b)
+   )`,
+  `CREATE TABLE thing (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     name VARCHAR(50) NOT NULL,
+     flag BOOLEAN NOT NULL DEFAULT 0,
+     big BIGINT,
+     price NUMERIC(10, 2),
+     ratio REAL,
+     born DATE,
+     seen DATETIME DEFAULT CURRENT_TIMESTAMP,
+     at_time TIME,
+     body TEXT,
+     data BLOB,
+     doc JSON,
+     untyped,
+     weird FANCYTYPE,
+     pa INTEGER,
+     pb VARCHAR(20),
+     email VARCHAR(100) CONSTRAINT uq_email UNIQUE,
+     code CHAR(3) CHECK (code <> 'x,y'),
+     CONSTRAINT fk_parent FOREIGN KEY (pa, pb) REFERENCES parent (a, b) ON DELETE CASCADE,
+     CONSTRAINT ck_price CHECK (price >= 0),
+     UNIQUE (name, born)
+   )`,
+  `CREATE TABLE child (
+     cid INTEGER PRIMARY KEY,
+     thing_id INTEGER REFERENCES thing ON DELETE SET NULL ON UPDATE CASCADE
+   )`,
+  `CREATE INDEX ix_thing_name ON thing (name)`,
+  `CREATE UNIQUE INDEX ux_thing_multi ON thing (big, ratio DESC)`,
+  `CREATE INDEX ix_thing_expr ON thing (lower(name), big) WHERE big > 0`,
+  `CREATE TABLE empty_one (x TEXT)`,
+  `CREATE VIEW v_things AS SELECT id, name FROM thing`,
+];
+
+const ALL: ReflectionScope = { schema: undefined, tables: undefined };
+
+describeEachBackend(
+  "SQLite reflection",
+  (ctx) => {
+    let refl: DialectReflection;
+    beforeAll(async () => {
+      refl = ctx.engine.dialect.reflection!;
+      await using conn = await ctx.engine.connect();
+      for (const ddl of HAND_DDL) await conn.execute(text(ddl));
+      await conn.commit();
+    });
+
+    async function withConn<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+      await using conn = await ctx.engine.connect();
+      return await fn(conn);
+    }
+
+    it("lists schemas, tables and views, and a view's definition", async () => {
+      await withConn(async (conn) => {
+        expect(await refl.defaultSchema(conn)).toBe("main");
+        expect(await refl.schemaNames(conn)).toContain("main");
+        expect(await refl.tableNames(conn, undefined)).toEqual(["child", "empty_one", "parent", "thing"]);
+        expect(await refl.viewNames(conn, undefined)).toEqual(["v_things"]);
+        expect(await refl.viewDefinition(conn, "v_things", undefined)).toMatch(/SELECT id, name FROM thing/);
+        expect(await refl.viewDefinition(conn, "nope", undefined)).toBeUndefined();
+      });
+    });
+
+    it("reflects columns with types, nullability, defaults and autoincrement", async () => {
+      const cols = await withConn((conn) => refl.columns(conn, { schema: undefined, tables: ["thing", "child", "parent", "v_things"] }));
+      const thing = cols.get("thing")!;
+      const by = (name: string) => thing.find((c) => c.name === name)!;
+      expect(thing.map((c) => c.name)).toEqual([
+        "id", "name", "flag", "big", "price", "ratio", "born", "seen", "at_time", "body", "data", "doc", "untyped", "weird", "pa", "pb", "email", "code",
+      ]);
+      const types = Object.fromEntries(thing.map((c) => [c.name, c.type.typeName]));
+      expect(types).toEqual({
+        id: "Integer",
+        name: "String(50)",
+        flag: "Boolean",
+        big: "BigInteger",
+        price: "Numeric(10, 2)",
+        ratio: "Float",
+        born: "Date",
+        seen: "DateTime",
+        at_time: "Time",
+        body: "Text",
+        data: "LargeBinary",
+        doc: "JSON",
+        untyped: "NullType",
+        weird: "Numeric",
+        pa: "Integer",
+        pb: "String(20)",
+        email: "String(100)",
+        code: "String(3)",
+      });
+      expect(by("id")).toMatchObject({ nullable: false, autoincrement: true, default: undefined, databaseType: "INTEGER" });
+      expect(by("name")).toMatchObject({ nullable: false, autoincrement: false, databaseType: "VARCHAR(50)" });
+      expect(by("flag")).toMatchObject({ nullable: false, default: "0" });
+      expect(by("seen")).toMatchObject({ nullable: true, default: "CURRENT_TIMESTAMP" });
+      expect(by("big").comment).toBeUndefined();
+      expect(cols.get("child")!.find((c) => c.name === "cid")).toMatchObject({ autoincrement: true, nullable: false });
+      const parent = cols.get("parent")!;
+      expect(parent.map((c) => [c.name, c.nullable, c.autoincrement, c.default])).toEqual([
+        ["a", false, false, undefined],
+        ["b", false, false, undefined],
+        ["label", true, false, "'x'"],
+      ]);
+      expect(cols.get("v_things")!.map((c) => c.name)).toEqual(["id", "name"]);
+    });
+
+    it("reflects primary keys, named and composite", async () => {
+      const pks = await withConn((conn) => refl.primaryKeys(conn, ALL));
+      expect(pks.get("parent")).toEqual({ name: "pk_parent", columns: ["a", "b"] });
+      expect(pks.get("thing")).toEqual({ name: undefined, columns: ["id"] });
+      expect(pks.get("empty_one")).toEqual({ name: undefined, columns: [] });
+    });
+
+    it("reflects foreign keys with names, referred columns and actions", async () => {
+      const fks = await withConn((conn) => refl.foreignKeys(conn, ALL));
+      expect(fks.get("thing")).toEqual([
+        {
+          name: "fk_parent",
+          columns: ["pa", "pb"],
+          referredSchema: undefined,
+          referredTable: "parent",
+          referredColumns: ["a", "b"],
+          ondelete: "CASCADE",
+          onupdate: undefined,
+        },
+      ]);
+      expect(fks.get("child")).toEqual([
+        {
+          name: undefined,
+          columns: ["thing_id"],
+          referredSchema: undefined,
+          referredTable: "thing",
+          referredColumns: ["id"],
+          ondelete: "SET NULL",
+          onupdate: "CASCADE",
+        },
+      ]);
+      expect(fks.get("parent")).toEqual([]);
+    });
+
+    it("reflects indexes (unique, multi-column, expressions, partial) apart from unique constraints", async () => {
+      const idx = await withConn((conn) => refl.indexes(conn, ALL));
+      expect(idx.get("thing")).toEqual([
+        { name: "ix_thing_expr", columns: [undefined, "big"], expressions: ["lower(name)", undefined], unique: false, where: "big > 0" },
+        { name: "ix_thing_name", columns: ["name"], expressions: [undefined], unique: false, where: undefined },
+        { name: "ux_thing_multi", columns: ["big", "ratio"], expressions: [undefined, undefined], unique: true, where: undefined },
+      ]);
+      expect(idx.get("child")).toEqual([]);
+      const uqs = await withConn((conn) => refl.uniqueConstraints(conn, ALL));
+      expect(uqs.get("thing")).toEqual(
+        expect.arrayContaining([
+          { name: "uq_email", columns: ["email"] },
+          { name: undefined, columns: ["name", "born"] },
+        ]),
+      );
+      expect(uqs.get("thing")).toHaveLength(2);
+      expect(uqs.get("parent")).toEqual([]);
+    });
+
+    it("reads CHECK constraints from the CREATE TABLE text; there are no comments", async () => {
+      const checks = await withConn((conn) => refl.checkConstraints(conn, ALL));
+      expect(checks.get("thing")).toEqual([
+        { name: undefined, sqltext: "code <> 'x,y'" },
+        { name: "ck_price", sqltext: "price >= 0" },
+      ]);
+      expect(checks.get("child")).toEqual([]);
+      const comments = await withConn((conn) => refl.tableComments(conn, ALL));
+      expect([...comments.keys()].sort()).toEqual(["child", "empty_one", "parent", "thing"]);
+      expect([...comments.values()].every((v) => v === undefined)).toBe(true);
+    });
+
+    it("maps declared types by name, then by SQLite's affinity rules", () => {
+      expect(sqliteTypeFromDeclared("NVARCHAR(40)").typeName).toBe("String(40)");
+      expect(sqliteTypeFromDeclared("timestamp").typeName).toBe("DateTime");
+      expect(sqliteTypeFromDeclared("UNSIGNED INTEGER").typeName).toBe("Integer");
+      expect(sqliteTypeFromDeclared("VARYING CHARACTER(9)").typeName).toBe("String(9)");
+      expect(sqliteTypeFromDeclared("LONGTEXTISH").typeName).toBe("Text");
+      expect(sqliteTypeFromDeclared("DOUBLE PRECISION").typeName).toBe("Float");
+    });
+
+    it("reflects Chinook, with one query per batch method", async () => {
+      const sql = readFileSync(dataset("chinook", "Chinook_Sqlite.sql"), "utf8");
+      await withConn(async (conn) => {
+        // The raw better-sqlite3 connection runs a whole script at once.
+        await conn.execute(text("select 1"));
+        (conn.driverConnection as { exec(sql: string): void }).exec(sql.replace(/^\uFEFF/, ""));
+        await conn.commit();
+      });
+      const tables = ["Album", "Artist", "Customer", "Employee", "Genre", "Invoice", "InvoiceLine", "MediaType", "Playlist", "PlaylistTrack", "Track"];
+      let count = 0;
+      const listener = (): void => {
+        count++;
+      };
+      ctx.engine.events.on("beforeExecute", listener);
+      try {
+        await withConn(async (conn) => {
+          const names = await refl.tableNames(conn, undefined);
+          for (const t of tables) expect(names).toContain(t);
+          const scope: ReflectionScope = { schema: "main", tables };
+          const counted = async <T>(fn: () => Promise<T>): Promise<T> => {
+            const before = count;
+            const value = await fn();
+            expect(count - before).toBe(1);
+            return value;
+          };
+          const cols = await counted(() => refl.columns(conn, scope));
+          const pks = await counted(() => refl.primaryKeys(conn, scope));
+          const fks = await counted(() => refl.foreignKeys(conn, scope));
+          const idx = await counted(() => refl.indexes(conn, scope));
+          const uqs = await counted(() => refl.uniqueConstraints(conn, scope));
+          const cks = await counted(() => refl.checkConstraints(conn, scope));
+          const comments = await counted(() => refl.tableComments(conn, scope));
+          for (const m of [cols, pks, fks, idx, uqs, cks, comments]) expect([...m.keys()].sort()).toEqual([...tables].sort());
+
+          expect(cols.get("Invoice")!.map((c) => [c.name, c.type.typeName, c.nullable])).toEqual([
+            ["InvoiceId", "Integer", false],
+            ["CustomerId", "Integer", false],
+            ["InvoiceDate", "DateTime", false],
+            ["BillingAddress", "String(70)", true],
+            ["BillingCity", "String(40)", true],
+            ["BillingState", "String(40)", true],
+            ["BillingCountry", "String(40)", true],
+            ["BillingPostalCode", "String(10)", true],
+            ["Total", "Numeric(10, 2)", false],
+          ]);
+          expect(cols.get("Invoice")![0]!.autoincrement).toBe(true);
+          expect(cols.get("Track")!.map((c) => [c.name, c.type.typeName, c.nullable])).toEqual([
+            ["TrackId", "Integer", false],
+            ["Name", "String(200)", false],
+            ["AlbumId", "Integer", true],
+            ["MediaTypeId", "Integer", false],
+            ["GenreId", "Integer", true],
+            ["Composer", "String(220)", true],
+            ["Milliseconds", "Integer", false],
+            ["Bytes", "Integer", true],
+            ["UnitPrice", "Numeric(10, 2)", false],
+          ]);
+          expect(pks.get("InvoiceLine")).toEqual({ name: "PK_InvoiceLine", columns: ["InvoiceLineId"] });
+          expect(pks.get("PlaylistTrack")).toEqual({ name: "PK_PlaylistTrack", columns: ["PlaylistId", "TrackId"] });
+          const lineFks = fks.get("InvoiceLine")!.map((f) => [f.columns, f.referredTable, f.referredColumns, f.ondelete, f.onupdate]);
+          expect(lineFks).toEqual([
+            [["InvoiceId"], "Invoice", ["InvoiceId"], undefined, undefined],
+            [["TrackId"], "Track", ["TrackId"], undefined, undefined],
+          ]);
+          expect(fks.get("Track")!.map((f) => f.referredTable)).toEqual(["Album", "Genre", "MediaType"]);
+          expect(idx.get("InvoiceLine")!.map((i) => [i.name, i.columns, i.unique])).toEqual([
+            ["IFK_InvoiceLineInvoiceId", ["InvoiceId"], false],
+            ["IFK_InvoiceLineTrackId", ["TrackId"], false],
+          ]);
+          expect(idx.get("Invoice")!.map((i) => i.name)).toEqual(["IFK_InvoiceCustomerId"]);
+          expect(idx.get("Track")!.map((i) => i.name)).toEqual(["IFK_TrackAlbumId", "IFK_TrackGenreId", "IFK_TrackMediaTypeId"]);
+        });
+        // Whole-schema scope: still one query each.
+        await withConn(async (conn) => {
+          const before = count;
+          const all = await refl.columns(conn, ALL);
+          expect(count - before).toBe(1);
+          for (const t of tables) expect(all.has(t)).toBe(true);
+        });
+      } finally {
+        ctx.engine.events.off("beforeExecute", listener);
+      }
+    });
+  },
+  { only: ["sqlite-memory", "sqlite-file"] },
+);

@@ -33,6 +33,7 @@ export type {
   IsolationLevel,
   TranslatedError,
 } from "./interfaces.js";
+export { Inspector, inspect, type MultiOptions } from "./inspector.js";
 export type {
   DialectReflection,
   ReflectedColumn,

@@ -63,6 +63,12 @@ export class MultipleResultsFound extends InvalidRequestError {
 /** A transaction was left in a failed state and must be rolled back before further use. */
 export class PendingRollbackError extends InvalidRequestError {}
 
+/** Reflection asked for a table (or view) that the database does not have. */
+export class NoSuchTableError extends InvalidRequestError {}
+
+/** Reflection asked for a schema that the database does not have. */
+export class NoSuchSchemaError extends InvalidRequestError {}
+
 /** The statement cannot be compiled for this dialect (a construct it does not have). */
 export class CompileError extends AthanorError {}
 

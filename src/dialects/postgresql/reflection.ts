@@ -192,7 +192,7 @@ export class PostgresReflection implements DialectReflection {
         "LEFT JOIN pg_catalog.pg_depend dep ON a.attidentity <> '' AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum " +
         "  AND dep.classid = 'pg_catalog.pg_class'::regclass AND dep.deptype = 'i' " +
         "LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid " +
-        `WHERE ${SCHEMA_MATCH} AND ${TABLE_KINDS} AND ${TABLE_MATCH} ORDER BY c.relname, a.attnum`,
+        `WHERE ${SCHEMA_MATCH} AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${TABLE_MATCH} ORDER BY c.relname, a.attnum`,
       scopeParams(scope),
     );
     const out = new Map<string, ReflectedColumn[]>();

@@ -1,0 +1,299 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import {
+  ARRAY,
+  BigInteger,
+  CheckConstraint,
+  DateTime,
+  Enum,
+  ForeignKey,
+  Index,
+  Integer,
+  MetaData,
+  NoSuchSchemaError,
+  NoSuchTableError,
+  NullType,
+  Numeric,
+  String,
+  Table,
+  Text,
+  UniqueConstraint,
+  column,
+  inspect,
+  text,
+  type Connection,
+  type Engine,
+} from "../../../src/index.js";
+import { describeEachBackend } from "../../support/suite.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+function dataset(...parts: string[]): string {
+  const local = path.resolve(repoRoot, "..", "shared", "datasets", ...parts);
+  return existsSync(local) ? local : path.join("/work/shared/datasets", ...parts);
+}
+
+/** The Chinook script without its DROP/CREATE DATABASE and \c lines, split into statements. */
+function chinookStatements(): string[] {
+  const script = readFileSync(dataset("chinook", "Chinook_PostgreSql.sql"), "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .split("\n")
+    .filter((line) => !/^\s*(\\c|DROP DATABASE|CREATE DATABASE)/i.test(line))
+    .join("\n");
+  return script
+    .split(/;\s*\n/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+async function resetSchema(engine: Engine, schema: string): Promise<void> {
+  await engine.connect(async (conn) => {
+    await conn.execDriverSql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await conn.execDriverSql(`CREATE SCHEMA ${schema}`);
+    await conn.commit();
+  });
+}
+
+async function dropSchema(engine: Engine, schema: string): Promise<void> {
+  await engine.connect(async (conn) => {
+    await conn.execDriverSql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await conn.commit();
+  });
+}
+
+/** Everything the inspector says about a schema, as plain data (types by their name). */
+async function describeSchema(conn: Connection, schema: string): Promise<unknown> {
+  const insp = inspect(conn);
+  const scope = { schema };
+  const columns = await insp.getMultiColumns(scope);
+  const plain = (m: Map<string, unknown>): Record<string, unknown> => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    tables: await insp.getTableNames(schema),
+    columns: plain(
+      new Map([...columns].map(([t, cols]) => [t, cols.map((c) => ({ ...c, type: c.type.typeName }))])),
+    ),
+    pks: plain(await insp.getMultiPkConstraint(scope)),
+    fks: plain(await insp.getMultiForeignKeys(scope)),
+    indexes: plain(await insp.getMultiIndexes(scope)),
+    uniques: plain(await insp.getMultiUniqueConstraints(scope)),
+    checks: plain(await insp.getMultiCheckConstraints(scope)),
+    comments: plain(await insp.getMultiTableComment(scope)),
+  };
+}
+
+describeEachBackend(
+  "PostgreSQL reflection",
+  (ctx) => {
+    const HAND = "refl_hand";
+    const CHINOOK = "refl_chinook";
+
+    function handMetadata(): MetaData {
+      const metadata = new MetaData({ schema: HAND });
+      const mood = new Enum(["sad", "ok", "happy"], { name: "mood" });
+      new Table(
+        "authors",
+        metadata,
+        {
+          id: column(Integer, { primaryKey: true }),
+          email: column(new String(120), { nullable: false, unique: true }),
+          bio: column(Text, { comment: "free text" }),
+          mood: column(mood, { nullable: false, serverDefault: "ok" }),
+          tags: column(new ARRAY(Text)),
+          created: column(new DateTime({ timezone: true }), { nullable: false, serverDefault: text("CURRENT_TIMESTAMP") }),
+        },
+        { comment: "people who write" },
+      );
+      new Table(
+        "books",
+        metadata,
+        {
+          id: column(BigInteger, { primaryKey: true, identity: { always: true, start: 10, increment: 5 } }),
+          authorId: column(Integer, { nullable: false, foreignKey: new ForeignKey(`${HAND}.authors.id`, { ondelete: "CASCADE", onupdate: "SET NULL" }) }),
+          title: column(new String(200), { nullable: false }),
+          price: column(new Numeric(10, 2)),
+        },
+        (c) => [
+          new UniqueConstraint([c.authorId, c.title], { name: "uq_books_author_title" }),
+          new CheckConstraint(text("price > 0"), { name: "ck_books_price" }),
+          new Index("ix_books_title", c.title),
+        ],
+      );
+      return metadata;
+    }
+
+    beforeAll(async () => {
+      await resetSchema(ctx.engine, HAND);
+      await ctx.engine.connect(async (conn) => {
+        await handMetadata().createAll(conn);
+        await conn.execDriverSql(`CREATE INDEX ix_books_lower_title ON ${HAND}.books (lower(title)) WHERE price IS NOT NULL`);
+        await conn.execDriverSql(`CREATE VIEW ${HAND}.cheap_books AS SELECT id, title FROM ${HAND}.books WHERE price < 10`);
+        await conn.execDriverSql(`CREATE TABLE ${HAND}.odd (id serial PRIMARY KEY, spot point)`);
+        await conn.commit();
+      });
+    });
+
+    afterAll(async () => {
+      await dropSchema(ctx.engine, HAND);
+      await dropSchema(ctx.engine, CHINOOK);
+    });
+
+    it("lists schemas, tables, views, sequences and enums", async () => {
+      const insp = inspect(ctx.engine);
+      expect(await insp.getSchemaNames()).toContain(HAND);
+      expect(await insp.getTableNames(HAND)).toEqual(["authors", "books", "odd"]);
+      expect(await insp.getViewNames(HAND)).toEqual(["cheap_books"]);
+      expect(await insp.getViewDefinition("cheap_books", HAND)).toMatch(/price < 10/);
+      expect(await insp.getSequenceNames(HAND)).toEqual(["authors_id_seq", "books_id_seq", "odd_id_seq"]);
+      expect(await insp.getEnums(HAND)).toEqual([{ name: "mood", schema: HAND, labels: ["sad", "ok", "happy"] }]);
+    });
+
+    it("reads columns: types, nullability, defaults, identity, comments", async () => {
+      const insp = inspect(ctx.engine);
+      const authors = await insp.getColumns("authors", HAND);
+      expect(authors.map((c) => [c.name, c.type.typeName, c.nullable])).toEqual([
+        ["id", "Integer", false],
+        ["email", "String(120)", false],
+        ["bio", "Text", true],
+        ["mood", 'Enum("sad", "ok", "happy")', false],
+        ["tags", "ARRAY(Text)", true],
+        ["created", "DateTime(timezone)", false],
+      ]);
+      const mood = authors[3]?.type as Enum;
+      expect(mood).toBeInstanceOf(Enum);
+      expect(mood.name).toBe("mood");
+      expect(authors[3]?.default).toMatch(/^'ok'::/);
+      expect(authors[5]?.default).toMatch(/CURRENT_TIMESTAMP/i);
+      expect(authors[2]?.comment).toBe("free text");
+      const books = await insp.getColumns("books", HAND);
+      expect(books[0]).toMatchObject({ name: "id", autoincrement: true, identity: { always: true, start: 10, increment: 5 } });
+      expect(books[3]?.type).toBeInstanceOf(Numeric);
+      expect((books[3]?.type as Numeric).scale).toBe(2);
+      expect(await insp.getTableComment("authors", HAND)).toBe("people who write");
+      expect(await insp.getColumns("cheap_books", HAND)).toHaveLength(2);
+    });
+
+    it("maps an unknown type to NullType with a warning", async () => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        const odd = await inspect(ctx.engine).getColumns("odd", HAND);
+        expect(odd[0]).toMatchObject({ autoincrement: true });
+        expect(odd[0]?.default).toMatch(/^nextval\(/);
+        expect(odd[1]?.type).toBeInstanceOf(NullType);
+        expect(warn).toHaveBeenCalledWith(expect.stringMatching(/"odd"\."spot".*point/));
+      } finally {
+        warn.mockRestore();
+      }
+    });
+
+    it("reads keys, indexes and constraints", async () => {
+      const insp = inspect(ctx.engine);
+      expect(await insp.getPkConstraint("books", HAND)).toEqual({ name: "books_pkey", columns: ["id"] });
+      expect(await insp.getForeignKeys("books", HAND)).toEqual([
+        {
+          name: expect.any(globalThis.String) as string,
+          columns: ["authorId"],
+          referredSchema: undefined,
+          referredTable: "authors",
+          referredColumns: ["id"],
+          ondelete: "CASCADE",
+          onupdate: "SET NULL",
+        },
+      ]);
+      const indexes = await insp.getIndexes("books", HAND);
+      expect(indexes).toContainEqual({ name: "ix_books_title", columns: ["title"], expressions: [undefined], unique: false, where: undefined });
+      expect(indexes).toContainEqual({
+        name: "ix_books_lower_title",
+        columns: [undefined],
+        expressions: ["lower(title::text)"],
+        unique: false,
+        where: "price IS NOT NULL",
+      });
+      expect(await insp.getUniqueConstraints("books", HAND)).toEqual([{ name: "uq_books_author_title", columns: ["authorId", "title"] }]);
+      expect((await insp.getUniqueConstraints("authors", HAND)).map((u) => u.columns)).toEqual([["email"]]);
+      expect(await insp.getCheckConstraints("books", HAND)).toEqual([{ name: "ck_books_price", sqltext: expect.stringMatching(/^price > /) as string }]);
+      expect(await insp.getForeignKeys("authors", HAND)).toEqual([]);
+    });
+
+    it("raises clear errors for a missing table or schema", async () => {
+      const insp = inspect(ctx.engine);
+      await expect(insp.getColumns("nope", HAND)).rejects.toThrow(NoSuchTableError);
+      await expect(insp.getColumns("nope", HAND)).rejects.toThrow(/"nope".*"refl_hand"/);
+      await expect(insp.getIndexes("nope", HAND)).rejects.toThrow(NoSuchTableError);
+      await expect(insp.getTableNames("no_such_schema")).rejects.toThrow(NoSuchSchemaError);
+      await expect(insp.getColumns("authors", "no_such_schema")).rejects.toThrow(NoSuchSchemaError);
+    });
+
+    it("loads Chinook and reflects every table with a bounded number of queries", async () => {
+      await resetSchema(ctx.engine, CHINOOK);
+      await ctx.engine.connect(async (conn) => {
+        await conn.execDriverSql(`SET search_path TO ${CHINOOK}`);
+        for (const statement of chinookStatements()) await conn.execDriverSql(statement);
+        await conn.commit();
+        await conn.execDriverSql("SET search_path TO DEFAULT");
+      });
+      let queries = 0;
+      const off = ctx.engine.events.on("beforeExecute", () => {
+        queries++;
+      });
+      let described: unknown;
+      try {
+        described = await ctx.engine.connect((conn) => describeSchema(conn, CHINOOK));
+      } finally {
+        off();
+      }
+      // 1 table list + 7 batch reads, each of which lists the tables once more (8), and nothing per table.
+      expect(queries).toBeLessThanOrEqual(16);
+      const d = described as {
+        tables: string[];
+        columns: Record<string, { name: string; type: string; nullable: boolean }[]>;
+        pks: Record<string, unknown>;
+        fks: Record<string, unknown[]>;
+        indexes: Record<string, { name: string }[]>;
+      };
+      expect(d.tables).toEqual([
+        "album",
+        "artist",
+        "customer",
+        "employee",
+        "genre",
+        "invoice",
+        "invoice_line",
+        "media_type",
+        "playlist",
+        "playlist_track",
+        "track",
+      ]);
+      expect(d.columns.track?.map((c) => [c.name, c.type, c.nullable])).toEqual([
+        ["track_id", "Integer", false],
+        ["name", "String(200)", false],
+        ["album_id", "Integer", true],
+        ["media_type_id", "Integer", false],
+        ["genre_id", "Integer", true],
+        ["composer", "String(220)", true],
+        ["milliseconds", "Integer", false],
+        ["bytes", "Integer", true],
+        ["unit_price", "Numeric(10, 2)", false],
+      ]);
+      expect(d.columns.invoice?.find((c) => c.name === "invoice_date")?.type).toBe("DateTime");
+      expect(d.pks.playlist_track).toEqual({ name: "playlist_track_pkey", columns: ["playlist_id", "track_id"] });
+      expect(d.fks.track).toHaveLength(3);
+      expect(d.fks.employee).toEqual([
+        {
+          name: "employee_reports_to_fkey",
+          columns: ["reports_to"],
+          referredSchema: undefined,
+          referredTable: "employee",
+          referredColumns: ["employee_id"],
+          ondelete: undefined,
+          onupdate: undefined,
+        },
+      ]);
+      expect(d.indexes.track?.map((i) => i.name).sort()).toEqual(["track_album_id_idx", "track_genre_id_idx", "track_media_type_id_idx"]);
+      const rows = await ctx.engine.connect(async (conn) => (await conn.execDriverSql(`SELECT count(*)::int AS n FROM ${CHINOOK}.track`)).scalar());
+      expect(rows).toBe(3503);
+    }, 120_000);
+  },
+  { only: ["pglite", "pg"] },
+);

@@ -3,6 +3,7 @@ import type { DialectCapabilities, IsolationLevel } from "../../engine/interface
 import type { SQLCompiler } from "../../sql/index.js";
 import { MariaDBCompiler, MySQLCompiler } from "./compiler.js";
 import { MariaDBDDLCompiler, MySQLDDLCompiler } from "./ddl-compiler.js";
+import { MySQLReflection } from "./reflection.js";
 
 const CAPABILITIES: DialectCapabilities = Object.freeze({
   returning: false,
@@ -26,6 +27,8 @@ export class MySQLDialect extends DefaultDialect {
   readonly capabilities: DialectCapabilities = CAPABILITIES;
   /** MySQL 8 removed `tx_isolation`; the engine turns `REPEATABLE-READ` into `REPEATABLE READ`. */
   readonly isolationLevelQuery: string = "SELECT @@transaction_isolation";
+  /** information_schema catalog queries, one round trip per kind of information. */
+  readonly reflection: MySQLReflection = new MySQLReflection();
 
   override createCompiler(): SQLCompiler {
     return new MySQLCompiler();
@@ -64,5 +67,7 @@ export class MariaDBDialect extends MySQLDialect {
   }
 
   override readonly isolationLevelQuery: string = "SELECT @@tx_isolation";
+  /** The MySQL queries, reading MariaDB's quoted defaults, per-table CHECK names and LONGTEXT JSON columns. */
+  override readonly reflection: MySQLReflection = new MySQLReflection({ mariadb: true });
 }
 

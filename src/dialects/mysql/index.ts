@@ -17,6 +17,7 @@ export { MySQLCompiler } from "./compiler.js";
 export { MySQLDDLCompiler, MariaDBDDLCompiler } from "./ddl-compiler.js";
 export { MySQLTypeCompiler, MariaDBTypeCompiler } from "./type-compiler.js";
 export { translateMySQLError } from "./errors.js";
+export { MySQLReflection, mysqlTypeFromColumn, parseMySQLEnumLabels, type MySQLReflectionOptions } from "./reflection.js";
 
 const drivers: DialectModule["drivers"] = {
   mysql2: async (): Promise<DriverAdapter> => (await import("./drivers/mysql2.js")).loadMysql2Adapter(),

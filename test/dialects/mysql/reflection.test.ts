@@ -1,0 +1,353 @@
+/** MySQL/MariaDB reflection: information_schema batch queries on a hand-written schema and on Chinook. */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { createEngine, type Engine } from "../../../src/index.js";
+import type { Connection, DialectReflection, ReflectionScope } from "../../../src/engine/index.js";
+import { mysqlTypeFromColumn, parseMySQLEnumLabels } from "../../../src/dialects/mysql/index.js";
+import { text } from "../../../src/sql/index.js";
+import { describeEachBackend } from "../../support/suite.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+function dataset(...parts: string[]): string {
+  const beside = path.resolve(repoRoot, "..", "shared", "datasets", ...parts);
+  return existsSync(beside) ? beside : path.join("/work/shared/datasets", ...parts);
+}
+
+/** Splits a MySQL script into statements at semicolons outside strings, quoted names and comments. */
+export function splitMySQLScript(script: string): string[] {
+  const statements: string[] = [];
+  let current = "";
+  let i = 0;
+  while (i < script.length) {
+    const c = script[i]!;
+    if (c === "'" || c === '"' || c === "`") {
+      let j = i + 1;
+      while (j < script.length) {
+        if (script[j] === "\\" && c !== "`") j += 2;
+        else if (script[j] === c && script[j + 1] === c) j += 2;
+        else if (script[j] === c) break;
+        else j++;
+      }
+      current += script.slice(i, j + 1);
+      i = j + 1;
+    } else if ((c === "-" && script[i + 1] === "-") || c === "#") {
+      const eol = script.indexOf("\n", i);
+      i = eol === -1 ? script.length : eol + 1;
+      current += "\n";
+    } else if (c === "/" && script[i + 1] === "*") {
+      const close = script.indexOf("*/", i + 2);
+      i = close === -1 ? script.length : close + 2;
+      current += " ";
+    } else if (c === ";") {
+      if (current.trim() !== "") statements.push(current.trim());
+      current = "";
+      i++;
+    } else {
+      current += c;
+      i++;
+    }
+  }
+  if (current.trim() !== "") statements.push(current.trim());
+  return statements;
+}
+
+const HAND_DDL = [
+  `CREATE TABLE parent (
+     a INT NOT NULL,
+     b VARCHAR(20) NOT NULL,
+     label VARCHAR(10) DEFAULT 'x',
+     PRIMARY KEY (a, b)
+   ) COMMENT 'the parents'`,
+  `CREATE TABLE thing (
+     id INT AUTO_INCREMENT PRIMARY KEY,
+     name VARCHAR(50) NOT NULL,
+     flag TINYINT(1) NOT NULL DEFAULT 0,
+     small SMALLINT,
+     big BIGINT,
+     price DECIMAL(10, 2),
+     ratio DOUBLE,
+     born DATE,
+     seen DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6),
+     stamp TIMESTAMP NULL,
+     at_time TIME,
+     body TEXT,
+     data LONGBLOB,
+     doc JSON,
+     status ENUM('draft', 'it''s', 'done') NOT NULL DEFAULT 'draft',
+     geo POINT,
+     pa INT,
+     pb VARCHAR(20),
+     email VARCHAR(100) COMMENT 'mail; address',
+     CONSTRAINT uq_email UNIQUE (email),
+     CONSTRAINT fk_parent FOREIGN KEY (pa, pb) REFERENCES parent (a, b) ON DELETE CASCADE,
+     CONSTRAINT ck_price CHECK (price >= 0)
+   )`,
+  `CREATE TABLE child (
+     cid INT PRIMARY KEY,
+     thing_id INT,
+     CONSTRAINT fk_child_thing FOREIGN KEY (thing_id) REFERENCES thing (id) ON DELETE SET NULL ON UPDATE CASCADE
+   )`,
+  `CREATE INDEX ix_thing_name ON thing (name)`,
+  `CREATE UNIQUE INDEX ux_thing_multi ON thing (big, ratio)`,
+  `CREATE TABLE empty_one (x TEXT)`,
+  `CREATE VIEW v_things AS SELECT id, name FROM thing`,
+];
+
+const CHINOOK = ["Album", "Artist", "Customer", "Employee", "Genre", "Invoice", "InvoiceLine", "MediaType", "Playlist", "PlaylistTrack", "Track"];
+
+describeEachBackend(
+  "MySQL reflection",
+  (ctx) => {
+    const database = `athanor_refl_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    let engine: Engine;
+    let refl: DialectReflection;
+    let count = 0;
+
+    beforeAll(async () => {
+      await using admin = await ctx.engine.connect();
+      await admin.execDriverSql(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
+      const url = new globalThis.URL(ctx.backend.url!);
+      url.pathname = `/${database}`;
+      engine = createEngine(url.toString());
+      engine.events.on("beforeExecute", () => {
+        count++;
+      });
+      await engine.initialize();
+      refl = engine.dialect.reflection!;
+      await using conn = await engine.connect();
+      for (const ddl of HAND_DDL) await conn.execute(text(ddl));
+      const script = readFileSync(dataset("chinook", "Chinook_MySql.sql"), "utf8").replace(/^\uFEFF/, "");
+      for (const statement of splitMySQLScript(script)) {
+        if (/^(DROP|CREATE) DATABASE|^USE\s/i.test(statement)) continue;
+        await conn.execDriverSql(statement);
+      }
+      await conn.commit();
+    }, 120_000);
+
+    afterAll(async () => {
+      await engine?.dispose();
+      await using admin = await ctx.engine.connect();
+      await admin.execDriverSql(`DROP DATABASE IF EXISTS \`${database}\``);
+    });
+
+    async function withConn<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+      await using conn = await engine.connect();
+      return await fn(conn);
+    }
+
+    const HAND: ReflectionScope = { schema: undefined, tables: ["parent", "thing", "child", "empty_one"] };
+
+    it("lists schemas, tables and views, and a view's definition", async () => {
+      await withConn(async (conn) => {
+        expect(await refl.defaultSchema(conn)).toBe(database);
+        const schemas = await refl.schemaNames(conn);
+        expect(schemas).toContain(database);
+        expect(schemas).not.toContain("information_schema");
+        expect(await refl.tableNames(conn, undefined)).toEqual([...CHINOOK, "child", "empty_one", "parent", "thing"].sort());
+        expect(await refl.tableNames(conn, database)).toEqual(await refl.tableNames(conn, undefined));
+        expect(await refl.viewNames(conn, undefined)).toEqual(["v_things"]);
+        expect(await refl.viewDefinition(conn, "v_things", undefined)).toMatch(/select .*`id`.*from/i);
+        expect(await refl.viewDefinition(conn, "nope", undefined)).toBeUndefined();
+      });
+    });
+
+    it("reflects columns with types, nullability, defaults, autoincrement and comments", async () => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      const cols = await withConn((conn) => refl.columns(conn, { schema: undefined, tables: ["thing", "parent", "v_things", "missing"] }));
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/point/);
+      warn.mockRestore();
+      const thing = cols.get("thing")!;
+      const by = (name: string) => thing.find((c) => c.name === name)!;
+      const types = Object.fromEntries(thing.map((c) => [c.name, c.type.typeName]));
+      expect(types).toEqual({
+        id: "Integer",
+        name: "String(50)",
+        flag: "Boolean",
+        small: "SmallInteger",
+        big: "BigInteger",
+        price: "Numeric(10, 2)",
+        ratio: "Float",
+        born: "Date",
+        seen: "DateTime",
+        stamp: "DateTime(timezone)",
+        at_time: "Time",
+        body: "Text",
+        data: "LargeBinary",
+        doc: "JSON",
+        status: `Enum("draft", "it's", "done")`,
+        geo: "NullType",
+        pa: "Integer",
+        pb: "String(20)",
+        email: "String(100)",
+      });
+      expect(by("id")).toMatchObject({ nullable: false, autoincrement: true, default: undefined });
+      expect(by("name")).toMatchObject({ nullable: false, autoincrement: false, databaseType: "varchar(50)" });
+      expect(by("flag")).toMatchObject({ nullable: false, default: "0", databaseType: "tinyint(1)" });
+      expect(by("seen").default).toMatch(/^current_timestamp\(6\)$/i);
+      expect(by("stamp")).toMatchObject({ nullable: true, default: undefined });
+      expect(by("status")).toMatchObject({ nullable: false, default: "'draft'" });
+      expect(by("email")).toMatchObject({ nullable: true, comment: "mail; address" });
+      expect(by("big").comment).toBeUndefined();
+      expect(cols.get("parent")!.map((c) => [c.name, c.nullable, c.default])).toEqual([
+        ["a", false, undefined],
+        ["b", false, undefined],
+        ["label", true, "'x'"],
+      ]);
+      expect(cols.get("v_things")!.map((c) => c.name)).toEqual(["id", "name"]);
+      expect(cols.get("missing")).toEqual([]);
+    });
+
+    it("reflects primary keys, foreign keys with actions, unique and check constraints, comments", async () => {
+      await withConn(async (conn) => {
+        const pks = await refl.primaryKeys(conn, HAND);
+        expect(pks.get("parent")).toEqual({ name: undefined, columns: ["a", "b"] });
+        expect(pks.get("thing")).toEqual({ name: undefined, columns: ["id"] });
+        expect(pks.get("empty_one")).toEqual({ name: undefined, columns: [] });
+        const fks = await refl.foreignKeys(conn, HAND);
+        expect(fks.get("thing")).toEqual([
+          {
+            name: "fk_parent",
+            columns: ["pa", "pb"],
+            referredSchema: undefined,
+            referredTable: "parent",
+            referredColumns: ["a", "b"],
+            ondelete: "CASCADE",
+            onupdate: expect.stringMatching(/^(RESTRICT)$/) as unknown,
+          },
+        ]);
+        expect(fks.get("child")).toEqual([
+          {
+            name: "fk_child_thing",
+            columns: ["thing_id"],
+            referredSchema: undefined,
+            referredTable: "thing",
+            referredColumns: ["id"],
+            ondelete: "SET NULL",
+            onupdate: "CASCADE",
+          },
+        ]);
+        expect(fks.get("parent")).toEqual([]);
+        const uqs = await refl.uniqueConstraints(conn, HAND);
+        expect(uqs.get("thing")).toEqual([
+          { name: "uq_email", columns: ["email"] },
+          { name: "ux_thing_multi", columns: ["big", "ratio"] },
+        ]);
+        expect(uqs.get("child")).toEqual([]);
+        const checks = await refl.checkConstraints(conn, HAND);
+        expect(checks.get("thing")).toEqual([{ name: "ck_price", sqltext: expect.stringMatching(/`price` >= 0/) as unknown }]);
+        expect(checks.get("parent")).toEqual([]);
+        const comments = await refl.tableComments(conn, HAND);
+        expect(comments.get("parent")).toBe("the parents");
+        expect(comments.get("thing")).toBeUndefined();
+        expect(comments.has("empty_one")).toBe(true);
+      });
+    });
+
+    it("reflects indexes, unique and multi-column ones included", async () => {
+      const idx = await withConn((conn) => refl.indexes(conn, HAND));
+      expect(idx.get("thing")).toEqual([
+        { name: "fk_parent", columns: ["pa", "pb"], expressions: [undefined, undefined], unique: false, where: undefined },
+        { name: "ix_thing_name", columns: ["name"], expressions: [undefined], unique: false, where: undefined },
+        { name: "uq_email", columns: ["email"], expressions: [undefined], unique: true, where: undefined },
+        { name: "ux_thing_multi", columns: ["big", "ratio"], expressions: [undefined, undefined], unique: true, where: undefined },
+      ]);
+      expect(idx.get("empty_one")).toEqual([]);
+    });
+
+    it("maps column types, enum labels and unknown types", () => {
+      expect(parseMySQLEnumLabels("enum('a','b,c','it''s','x\\\\y')")).toEqual(["a", "b,c", "it's", "x\\y"]);
+      expect(mysqlTypeFromColumn("tinyint", "tinyint(4)").typeName).toBe("SmallInteger");
+      expect(mysqlTypeFromColumn("int", "int(10) unsigned").typeName).toBe("Integer");
+      expect(mysqlTypeFromColumn("longtext", "longtext", true).typeName).toBe("JSON");
+      expect(mysqlTypeFromColumn("float", "float").typeName).toBe("Float");
+      expect(mysqlTypeFromColumn("mediumblob", "mediumblob").typeName).toBe("LargeBinary");
+    });
+
+    it("reflects Chinook, with one query per batch method", async () => {
+      await withConn(async (conn) => {
+        const scope: ReflectionScope = { schema: database, tables: CHINOOK };
+        const counted = async <T>(fn: () => Promise<T>): Promise<T> => {
+          const before = count;
+          const value = await fn();
+          expect(count - before).toBe(1);
+          return value;
+        };
+        const cols = await counted(() => refl.columns(conn, scope));
+        const pks = await counted(() => refl.primaryKeys(conn, scope));
+        const fks = await counted(() => refl.foreignKeys(conn, scope));
+        const idx = await counted(() => refl.indexes(conn, scope));
+        const uqs = await counted(() => refl.uniqueConstraints(conn, scope));
+        const cks = await counted(() => refl.checkConstraints(conn, scope));
+        const comments = await counted(() => refl.tableComments(conn, scope));
+        for (const m of [cols, pks, fks, idx, uqs, cks, comments]) expect([...m.keys()].sort()).toEqual([...CHINOOK].sort());
+
+        expect(cols.get("Invoice")!.map((c) => [c.name, c.type.typeName, c.nullable])).toEqual([
+          ["InvoiceId", "Integer", false],
+          ["CustomerId", "Integer", false],
+          ["InvoiceDate", "DateTime", false],
+          ["BillingAddress", "String(70)", true],
+          ["BillingCity", "String(40)", true],
+          ["BillingState", "String(40)", true],
+          ["BillingCountry", "String(40)", true],
+          ["BillingPostalCode", "String(10)", true],
+          ["Total", "Numeric(10, 2)", false],
+        ]);
+        expect(cols.get("Invoice")![0]!.autoincrement).toBe(false);
+        expect(cols.get("Track")!.map((c) => [c.name, c.type.typeName, c.nullable])).toEqual([
+          ["TrackId", "Integer", false],
+          ["Name", "String(200)", false],
+          ["AlbumId", "Integer", true],
+          ["MediaTypeId", "Integer", false],
+          ["GenreId", "Integer", true],
+          ["Composer", "String(220)", true],
+          ["Milliseconds", "Integer", false],
+          ["Bytes", "Integer", true],
+          ["UnitPrice", "Numeric(10, 2)", false],
+        ]);
+        expect(pks.get("InvoiceLine")).toEqual({ name: undefined, columns: ["InvoiceLineId"] });
+        expect(pks.get("PlaylistTrack")).toEqual({ name: undefined, columns: ["PlaylistId", "TrackId"] });
+        expect(fks.get("InvoiceLine")).toEqual([
+          {
+            name: "FK_InvoiceLineInvoiceId",
+            columns: ["InvoiceId"],
+            referredSchema: undefined,
+            referredTable: "Invoice",
+            referredColumns: ["InvoiceId"],
+            ondelete: undefined,
+            onupdate: undefined,
+          },
+          {
+            name: "FK_InvoiceLineTrackId",
+            columns: ["TrackId"],
+            referredSchema: undefined,
+            referredTable: "Track",
+            referredColumns: ["TrackId"],
+            ondelete: undefined,
+            onupdate: undefined,
+          },
+        ]);
+        expect(fks.get("Track")!.map((f) => f.referredTable)).toEqual(["Album", "Genre", "MediaType"]);
+        expect(idx.get("InvoiceLine")!.map((i) => [i.name, i.columns, i.unique])).toEqual([
+          ["IFK_InvoiceLineInvoiceId", ["InvoiceId"], false],
+          ["IFK_InvoiceLineTrackId", ["TrackId"], false],
+        ]);
+        expect(idx.get("Invoice")!.map((i) => i.name)).toEqual(["IFK_InvoiceCustomerId"]);
+        expect(idx.get("Track")!.map((i) => i.name)).toEqual(["IFK_TrackAlbumId", "IFK_TrackGenreId", "IFK_TrackMediaTypeId"]);
+        expect(uqs.get("Track")).toEqual([]);
+        expect(cks.get("Track")).toEqual([]);
+
+        // The whole schema in one query too.
+        const before = count;
+        const all = await refl.foreignKeys(conn, { schema: undefined, tables: undefined });
+        expect(count - before).toBe(1);
+        expect([...all.keys()].sort()).toEqual([...CHINOOK, "child", "empty_one", "parent", "thing"].sort());
+        expect(all.get("Artist")).toEqual([]);
+      });
+    });
+  },
+  { only: ["mariadb"] },
+);

@@ -34,6 +34,8 @@ export type {
   TranslatedError,
 } from "./interfaces.js";
 export { Inspector, inspect, type MultiOptions } from "./inspector.js";
+// Registers MetaData.reflect / Table.autoload with the schema layer.
+import "./reflect.js";
 export type {
   DialectReflection,
   ReflectedColumn,

@@ -5,6 +5,7 @@
  * @module
  */
 export { MetaData, type MetaDataOptions } from "./metadata.js";
+export { registerReflector, type Reflector, type ReflectOptions } from "./reflect-hook.js";
 export {
   Table,
   type AnyTable,

@@ -7,6 +7,7 @@
 import { ArgumentError } from "../errors/index.js";
 import { createTables, dropTables, type CreateDropOptions, type DDLTarget } from "./create-drop.js";
 import { DEFAULT_NAMING_CONVENTION, validateConvention, type NamingConvention } from "./naming.js";
+import { runReflector, type ReflectOptions } from "./reflect-hook.js";
 import type { Sequence } from "./sequence.js";
 import { sortTablesAndConstraints, type TableOrder } from "./sorted-tables.js";
 import type { AnyTable } from "./table.js";
@@ -95,6 +96,17 @@ export class MetaData {
   clear(): void {
     this.#tables.clear();
     this.#sequences.clear();
+  }
+
+  /**
+   * Reads tables from the database into this MetaData: every table of the
+   * schema, or `only` these (plus the tables their foreign keys refer to).
+   * Tables already present are kept as they are. `bind` is an Engine or a
+   * Connection. Returns the tables, by key.
+   */
+  async reflect(bind: object, options: ReflectOptions = {}): Promise<ReadonlyMap<string, AnyTable>> {
+    await runReflector(this, bind, options);
+    return this.tables;
   }
 
   /** @internal Called by the Table constructor. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { runReflector } from "./reflect-hook.js";
 import { ArgumentError } from "../errors/index.js";
 import { Alias, TableClause, type AnyColumnClause, type ColumnCollection, type FromClause, type TypeEngine } from "../sql/index.js";
 import { Column, type AnyColumn, type AnyColumnDef, type ColumnDefs, type ColumnValue, type InsertKindOf } from "./column.js";
@@ -268,6 +269,19 @@ export class Table<D extends ColumnDefs = ColumnDefs, TB extends string = string
 
   override toString(): string {
     return this.fullName;
+  }
+
+  /**
+   * A table read from the database (its columns, keys, constraints, indexes
+   * and comment), added to `metadata` with the tables its foreign keys refer
+   * to. `bind` is an Engine or a Connection. Raises NoSuchTableError when the
+   * table does not exist.
+   */
+  static async autoload(name: string, metadata: MetaData, bind: object, options: { schema?: string } = {}): Promise<AnyTable> {
+    const made = await runReflector(metadata, bind, { only: [name], ...(options.schema === undefined ? {} : { schema: options.schema }) });
+    const table = made.get(name);
+    if (table === undefined) throw new ArgumentError(`Table ${name} was not reflected.`);
+    return table;
   }
 }
 

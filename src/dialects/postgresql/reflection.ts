@@ -179,7 +179,8 @@ export class PostgresReflection implements DialectReflection {
         "a.attnotnull AS notnull, a.attidentity AS ident, a.attgenerated AS gen, " +
         "pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS dflt, pg_catalog.col_description(c.oid, a.attnum) AS comment, " +
         "t.typname AS typname, t.typtype AS typtype, tn.nspname AS typschema, " +
-        "et.typname AS elemname, et.typtype AS elemtype, etn.nspname AS elemschema, " +
+        "et.typname AS elemname, et.typtype AS elemtype, etn.nspname AS elemschema, bt.typname AS basename, " +
+        "pg_catalog.format_type(t.typbasetype, t.typtypmod) AS basefmt, " +
         "(SELECT pg_catalog.array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e " +
         "  WHERE e.enumtypid = CASE WHEN et.oid IS NULL THEN t.oid ELSE et.oid END) AS labels, " +
         "s.seqstart::text AS seqstart, s.seqincrement::text AS seqincrement " +
@@ -187,6 +188,7 @@ export class PostgresReflection implements DialectReflection {
         "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped " +
         "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace " +
         "LEFT JOIN pg_catalog.pg_type et ON t.typcategory = 'A' AND et.oid = t.typelem " +
+        "LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype " +
         "LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace " +
         "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum " +
         "LEFT JOIN pg_catalog.pg_depend dep ON a.attidentity <> '' AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum " +
@@ -234,7 +236,10 @@ export class PostgresReflection implements DialectReflection {
     const typtype = String(isArray ? row.elemtype : row.typtype);
     const typschema = String(isArray ? row.elemschema : row.typschema);
     let item: TypeEngine | undefined;
-    if (typtype === "e" && labels !== undefined && labels.length > 0) {
+    if (typtype === "d" && !isArray && row.basename !== null && row.basename !== undefined) {
+      // a domain: its base type
+      item = mapScalarType(String(row.basename), String(row.basefmt));
+    } else if (typtype === "e" && labels !== undefined && labels.length > 0) {
       item = new Enum(labels, { name: base, ...(typschema === "public" ? {} : { schema: typschema }) });
     } else {
       item = mapScalarType(base, formatted);

@@ -141,7 +141,8 @@ describeEachBackend(
         await handMetadata().createAll(conn);
         await conn.execDriverSql(`CREATE INDEX ix_books_lower_title ON ${HAND}.books (lower(title)) WHERE price IS NOT NULL`);
         await conn.execDriverSql(`CREATE VIEW ${HAND}.cheap_books AS SELECT id, title FROM ${HAND}.books WHERE price < 10`);
-        await conn.execDriverSql(`CREATE TABLE ${HAND}.odd (id serial PRIMARY KEY, spot point)`);
+        await conn.execDriverSql(`CREATE DOMAIN ${HAND}.posint AS integer CHECK (VALUE > 0)`);
+        await conn.execDriverSql(`CREATE TABLE ${HAND}.odd (id serial PRIMARY KEY, spot point, n ${HAND}.posint)`);
         await conn.commit();
       });
     });
@@ -193,6 +194,7 @@ describeEachBackend(
         expect(odd[0]).toMatchObject({ autoincrement: true });
         expect(odd[0]?.default).toMatch(/^nextval\(/);
         expect(odd[1]?.type).toBeInstanceOf(NullType);
+        expect(odd[2]?.type).toBeInstanceOf(Integer);
         expect(warn).toHaveBeenCalledWith(expect.stringMatching(/"odd"\."spot".*point/));
       } finally {
         warn.mockRestore();
@@ -303,6 +305,18 @@ describeEachBackend(
         },
       ]);
       expect(d.indexes.track?.map((i) => i.name).sort()).toEqual(["track_album_id_idx", "track_genre_id_idx", "track_media_type_id_idx"]);
+      // metadata.reflect of the whole schema: the table list + 7 batch reads.
+      queries = 0;
+      const off2 = ctx.engine.events.on("beforeExecute", () => {
+        queries++;
+      });
+      try {
+        const reflected = await new MetaData().reflect(ctx.engine, { schema: CHINOOK });
+        expect(reflected.size).toBe(11);
+      } finally {
+        off2();
+      }
+      expect(queries).toBe(8);
       const rows = await ctx.engine.connect(async (conn) => (await conn.execDriverSql(`SELECT count(*)::int AS n FROM ${CHINOOK}.track`)).scalar());
       expect(rows).toBe(3503);
     }, 120_000);

@@ -400,3 +400,161 @@ describeEachBackend(
   },
   { only: ["pglite", "pg"] },
 );
+
+/** Splits a pg_dump script into statements (dollar quotes and string literals respected, comments dropped), without OWNER/GRANT/REVOKE. */
+function dumpStatements(file: string): string[] {
+  const src = readFileSync(file, "utf8");
+  const out: string[] = [];
+  let cur = "";
+  let dollar: string | undefined;
+  let quote = false;
+  let i = 0;
+  while (i < src.length) {
+    const ch = src.charAt(i);
+    if (dollar !== undefined) {
+      if (src.startsWith(dollar, i)) {
+        cur += dollar;
+        i += dollar.length;
+        dollar = undefined;
+      } else {
+        cur += ch;
+        i++;
+      }
+      continue;
+    }
+    if (quote) {
+      if (ch === "'") quote = false;
+      cur += ch;
+      i++;
+      continue;
+    }
+    if (ch === "'") quote = true;
+    if (ch === "-" && src.charAt(i + 1) === "-") {
+      const nl = src.indexOf("\n", i);
+      i = nl < 0 ? src.length : nl;
+      continue;
+    }
+    if (ch === "$") {
+      const tag = /^\$[A-Za-z_]*\$/.exec(src.slice(i, i + 40));
+      if (tag !== null) {
+        dollar = tag[0];
+        cur += dollar;
+        i += dollar.length;
+        continue;
+      }
+    }
+    if (ch === ";") {
+      if (cur.trim() !== "") out.push(cur.trim());
+      cur = "";
+      i++;
+      continue;
+    }
+    cur += ch;
+    i++;
+  }
+  if (cur.trim() !== "") out.push(cur.trim());
+  return out.filter((s) => !/OWNER TO|^GRANT|^REVOKE/i.test(s));
+}
+
+describeEachBackend(
+  "PostgreSQL reflection of Pagila",
+  (ctx) => {
+    let db: Engine | undefined;
+    const dbName = `athanor_pagila_${process.pid}`;
+
+    function pagila(): Engine {
+      if (db === undefined) throw new Error("loaded in beforeAll");
+      return db;
+    }
+
+    beforeAll(async () => {
+      if (ctx.backend.id === "pglite") {
+        db = ctx.newEngine();
+      } else {
+        await ctx.engine.connect((conn) => conn.execDriverSql(`DROP DATABASE IF EXISTS ${dbName}`), { isolationLevel: "AUTOCOMMIT" });
+        await ctx.engine.connect((conn) => conn.execDriverSql(`CREATE DATABASE ${dbName}`), { isolationLevel: "AUTOCOMMIT" });
+        db = createEngine((ctx.backend.url as string).replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`));
+      }
+      await pagila().connect(async (conn) => {
+        for (const statement of dumpStatements(dataset("pagila", "pagila-schema.sql"))) await conn.execDriverSql(statement);
+        await conn.commit();
+        // the dump empties search_path for its session; the pooled connection must not keep that
+        await conn.execDriverSql("RESET search_path");
+        await conn.commit();
+      });
+    }, 120_000);
+
+    afterAll(async () => {
+      if (ctx.backend.id === "pglite" || db === undefined) return;
+      await db.dispose();
+      await ctx.engine.connect((conn) => conn.execDriverSql(`DROP DATABASE IF EXISTS ${dbName}`), { isolationLevel: "AUTOCOMMIT" });
+    });
+
+    it("reflects every table in 8 queries, with enums, domains, arrays, keys and indexes", async () => {
+      const warnings: string[] = [];
+      const warn = vi.spyOn(console, "warn").mockImplementation((message: string) => {
+        warnings.push(message);
+      });
+      let queries = 0;
+      const off = pagila().events.on("beforeExecute", () => {
+        queries++;
+      });
+      let tables: ReadonlyMap<string, AnyTable>;
+      try {
+        tables = await new MetaData().reflect(pagila(), { schema: "public" });
+      } finally {
+        off();
+        warn.mockRestore();
+      }
+      expect(queries).toBe(8);
+      expect(warnings).toEqual([expect.stringMatching(/"film"\."fulltext".*tsvector/)]);
+      expect([...tables.keys()].map((k) => k.replace(/^public\./, "")).sort()).toEqual([
+        "actor",
+        "address",
+        "category",
+        "city",
+        "country",
+        "customer",
+        "film",
+        "film_actor",
+        "film_category",
+        "inventory",
+        "language",
+        "payment",
+        "rental",
+        "staff",
+        "store",
+      ]);
+
+      const insp = inspect(pagila());
+      const film = await insp.getColumns("film", "public");
+      const byName = new Map(film.map((c) => [c.name, c]));
+      expect(byName.get("film_id")).toMatchObject({ autoincrement: true, nullable: false });
+      expect(byName.get("release_year")?.type).toBeInstanceOf(Integer);
+      expect(byName.get("rating")?.type).toBeInstanceOf(Enum);
+      expect((byName.get("rating")?.type as Enum).values).toEqual(["G", "PG", "PG-13", "R", "NC-17"]);
+      expect(byName.get("rating")?.default).toBe("'G'::mpaa_rating");
+      expect(byName.get("special_features")?.type.typeName).toBe("ARRAY(Text)");
+      expect(byName.get("rental_rate")).toMatchObject({ type: { precision: 4, scale: 2 }, default: "4.99", nullable: false });
+      expect(byName.get("last_update")?.default).toBe("now()");
+      expect(await insp.getForeignKeys("film", "public")).toContainEqual({
+        name: "film_language_id_fkey",
+        columns: ["language_id"],
+        referredSchema: undefined,
+        referredTable: "language",
+        referredColumns: ["language_id"],
+        ondelete: "RESTRICT",
+        onupdate: "CASCADE",
+      });
+      expect((await insp.getIndexes("film", "public")).map((i) => i.name).sort()).toEqual([
+        "film_fulltext_idx",
+        "idx_fk_language_id",
+        "idx_fk_original_language_id",
+        "idx_title",
+      ]);
+      expect(await insp.getViewNames("public")).toContain("film_list");
+      expect(await insp.getEnums("public")).toContainEqual({ name: "mpaa_rating", schema: "public", labels: ["G", "PG", "PG-13", "R", "NC-17"] });
+    }, 60_000);
+  },
+  { only: ["pglite", "pg"] },
+);

@@ -3,7 +3,27 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { createEngine, type Engine } from "../../../src/index.js";
+import {
+  BigInteger,
+  Boolean as BooleanType,
+  Date as DateType,
+  DateTime,
+  Enum,
+  Float,
+  Integer,
+  JSON,
+  LargeBinary,
+  MetaData,
+  Numeric,
+  SmallInteger,
+  String as StringType,
+  Table,
+  Text,
+  Time,
+  column,
+  createEngine,
+  type Engine,
+} from "../../../src/index.js";
 import type { Connection, DialectReflection, ReflectionScope } from "../../../src/engine/index.js";
 import { mysqlTypeFromColumn, parseMySQLEnumLabels } from "../../../src/dialects/mysql/index.js";
 import { text } from "../../../src/sql/index.js";
@@ -265,6 +285,52 @@ describeEachBackend(
       expect(mysqlTypeFromColumn("longtext", "longtext", true).typeName).toBe("JSON");
       expect(mysqlTypeFromColumn("float", "float").typeName).toBe("Float");
       expect(mysqlTypeFromColumn("mediumblob", "mediumblob").typeName).toBe("LargeBinary");
+    });
+
+    it("reads back the types createAll wrote", async () => {
+      const metadata = new MetaData();
+      new Table("own_types", metadata, {
+        id: column(Integer, { primaryKey: true }),
+        big: column(BigInteger),
+        small: column(SmallInteger),
+        ratio: column(Float),
+        price: column(new Numeric(10, 2)),
+        flag: column(BooleanType, { nullable: false }),
+        name: column(new StringType(40)),
+        body: column(Text),
+        data: column(LargeBinary),
+        born: column(DateType),
+        at: column(Time),
+        seen: column(DateTime),
+        stamp: column(new DateTime({ timezone: true })),
+        doc: column(JSON),
+        status: column(new Enum(["draft", "done"])),
+      });
+      await metadata.createAll(engine);
+      try {
+        const cols = await withConn((conn) => refl.columns(conn, { schema: undefined, tables: ["own_types"] }));
+        expect(Object.fromEntries(cols.get("own_types")!.map((c) => [c.name, c.type.typeName]))).toEqual({
+          id: "Integer",
+          big: "BigInteger",
+          small: "SmallInteger",
+          ratio: "Float",
+          price: "Numeric(10, 2)",
+          flag: "Boolean",
+          name: "String(40)",
+          body: "Text",
+          data: "LargeBinary",
+          born: "Date",
+          at: "Time",
+          seen: "DateTime",
+          stamp: "DateTime(timezone)",
+          doc: "JSON",
+          status: 'Enum("draft", "done")',
+        });
+        const checks = await withConn((conn) => refl.checkConstraints(conn, { schema: undefined, tables: ["own_types"] }));
+        expect(checks.get("own_types")).toEqual([]);
+      } finally {
+        await metadata.dropAll(engine);
+      }
     });
 
     it("reflects Chinook, with one query per batch method", async () => {

@@ -5,7 +5,26 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, expect, it } from "vitest";
 import type { Connection, DialectReflection, ReflectionScope } from "../../../src/engine/index.js";
 import { sqliteTypeFromDeclared } from "../../../src/dialects/sqlite/index.js";
-import { text } from "../../../src/sql/index.js";
+import {
+  BigInteger,
+  Boolean as BooleanType,
+  Date as DateType,
+  DateTime,
+  Enum,
+  Float,
+  Integer,
+  JSON,
+  LargeBinary,
+  MetaData,
+  Numeric,
+  SmallInteger,
+  String as StringType,
+  Table,
+  Text,
+  Time,
+  column,
+  text,
+} from "../../../src/index.js";
 import { describeEachBackend } from "../../support/suite.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -287,4 +306,52 @@ describeEachBackend(
     });
   },
   { only: ["sqlite-memory", "sqlite-file"] },
+);
+
+describeEachBackend(
+  "SQLite reflection of Athanor's own DDL",
+  (ctx) => {
+    it("reads back the types createAll wrote", async () => {
+      const metadata = new MetaData();
+      new Table("own_types", metadata, {
+        id: column(Integer, { primaryKey: true }),
+        big: column(BigInteger),
+        small: column(SmallInteger),
+        ratio: column(Float),
+        price: column(new Numeric(10, 2)),
+        flag: column(BooleanType, { nullable: false }),
+        name: column(new StringType(40)),
+        body: column(Text),
+        data: column(LargeBinary),
+        born: column(DateType),
+        at: column(Time),
+        seen: column(DateTime),
+        doc: column(JSON),
+        status: column(new Enum(["draft", "done"])),
+      });
+      await metadata.createAll(ctx.engine);
+      const cols = await ctx.engine.connect(async (conn) =>
+        ctx.engine.dialect.reflection!.columns(conn, { schema: undefined, tables: ["own_types"] }),
+      );
+      expect(Object.fromEntries(cols.get("own_types")!.map((c) => [c.name, c.type.typeName]))).toEqual({
+        id: "Integer",
+        big: "BigInteger",
+        small: "SmallInteger",
+        ratio: "Float",
+        price: "Numeric(10, 2)",
+        flag: "Boolean",
+        name: "String(40)",
+        body: "Text",
+        data: "LargeBinary",
+        born: "Date",
+        at: "Time",
+        seen: "DateTime",
+        // JSON is stored as TEXT and a non-native enum as VARCHAR with a CHECK constraint.
+        doc: "Text",
+        status: "String(5)",
+      });
+      expect(cols.get("own_types")!.find((c) => c.name === "flag")!.nullable).toBe(false);
+    });
+  },
+  { only: ["sqlite-memory"] },
 );

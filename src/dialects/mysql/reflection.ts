@@ -265,7 +265,7 @@ export class MySQLReflection implements DialectReflection {
     const result = new Map<string, ReflectedPrimaryKey>();
     for (const [table, cols] of groupBy(rows, (r) => String(r.tbl))) {
       // MySQL names every primary key PRIMARY, whatever the DDL said: the name carries no information.
-      result.set(table, { name: undefined, columns: cols.filter((c) => c.col !== null).map((c) => String(c.col)) });
+      result.set(table, { name: undefined, columns: cols.filter((c) => isSet(c.col)).map((c) => String(c.col)) });
     }
     return result;
   }
@@ -285,7 +285,7 @@ export class MySQLReflection implements DialectReflection {
     const result = new Map<string, ReflectedForeignKey[]>();
     for (const [table, tableRows] of groupBy(rows, (r) => String(r.tbl))) {
       const list = entry(result, table, () => []);
-      for (const [name, keyRows] of groupBy(tableRows.filter((r) => r.name !== null), (r) => String(r.name))) {
+      for (const [name, keyRows] of groupBy(tableRows.filter((r) => isSet(r.name)), (r) => String(r.name))) {
         const first = keyRows[0]!;
         list.push({
           name,
@@ -319,7 +319,7 @@ export class MySQLReflection implements DialectReflection {
     const result = new Map<string, ReflectedIndex[]>();
     for (const [table, tableRows] of groupBy(rows, (r) => String(r.tbl))) {
       const list = entry(result, table, () => []);
-      for (const [name, idx] of groupBy(tableRows.filter((r) => r.name !== null), (r) => String(r.name))) {
+      for (const [name, idx] of groupBy(tableRows.filter((r) => isSet(r.name)), (r) => String(r.name))) {
         list.push({
           name,
           columns: idx.map((r) => (r.col === null || r.col === undefined ? undefined : String(r.col))),
@@ -347,7 +347,7 @@ export class MySQLReflection implements DialectReflection {
     const result = new Map<string, ReflectedUniqueConstraint[]>();
     for (const [table, tableRows] of groupBy(rows, (r) => String(r.tbl))) {
       const list = entry(result, table, () => []);
-      for (const [name, cols] of groupBy(tableRows.filter((r) => r.name !== null), (r) => String(r.name))) {
+      for (const [name, cols] of groupBy(tableRows.filter((r) => isSet(r.name)), (r) => String(r.name))) {
         list.push({ name, columns: cols.map((c) => String(c.col)) });
       }
     }
@@ -446,6 +446,11 @@ export class MySQLReflection implements DialectReflection {
   async #rows(conn: Connection, sql: string, params: readonly unknown[]): Promise<Row[]> {
     return (await conn.execDriverSql(sql, params)).mappings() as Row[];
   }
+}
+
+/** True when a catalog value is present (neither SQL NULL nor absent). */
+function isSet(value: unknown): boolean {
+  return value !== null && value !== undefined;
 }
 
 /** The value of `key`, created by `make` when absent. */

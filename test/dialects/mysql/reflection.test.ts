@@ -260,6 +260,12 @@ describeEachBackend(
         const checks = await refl.checkConstraints(conn, HAND);
         expect(checks.get("thing")).toEqual([{ name: "ck_price", sqltext: expect.stringMatching(/`price` >= 0/) as unknown }]);
         expect(checks.get("parent")).toEqual([]);
+        const missing: ReflectionScope = { schema: undefined, tables: ["missing"] };
+        expect((await refl.primaryKeys(conn, missing)).get("missing")).toEqual({ name: undefined, columns: [] });
+        expect((await refl.foreignKeys(conn, missing)).get("missing")).toEqual([]);
+        expect((await refl.indexes(conn, missing)).get("missing")).toEqual([]);
+        expect((await refl.uniqueConstraints(conn, missing)).get("missing")).toEqual([]);
+        expect((await refl.checkConstraints(conn, missing)).get("missing")).toEqual([]);
         const comments = await refl.tableComments(conn, HAND);
         expect(comments.get("parent")).toBe("the parents");
         expect(comments.get("thing")).toBeUndefined();

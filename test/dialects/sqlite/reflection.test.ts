@@ -207,6 +207,15 @@ describeEachBackend(
         { name: "ck_price", sqltext: "price >= 0" },
       ]);
       expect(checks.get("child")).toEqual([]);
+      const missing: ReflectionScope = { schema: undefined, tables: ["missing"] };
+      await withConn(async (conn) => {
+        expect((await refl.columns(conn, missing)).get("missing")).toEqual([]);
+        expect((await refl.primaryKeys(conn, missing)).get("missing")).toEqual({ name: undefined, columns: [] });
+        expect((await refl.foreignKeys(conn, missing)).get("missing")).toEqual([]);
+        expect((await refl.indexes(conn, missing)).get("missing")).toEqual([]);
+        expect((await refl.uniqueConstraints(conn, missing)).get("missing")).toEqual([]);
+        expect((await refl.checkConstraints(conn, missing)).get("missing")).toEqual([]);
+      });
       const comments = await withConn((conn) => refl.tableComments(conn, ALL));
       expect([...comments.keys()].sort()).toEqual(["child", "empty_one", "parent", "thing"]);
       expect([...comments.values()].every((v) => v === undefined)).toBe(true);

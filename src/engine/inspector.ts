@@ -136,7 +136,7 @@ export class Inspector {
   async getTableComment(table: string, schema?: string): Promise<string | undefined> {
     return this.#run(async (conn, r) => {
       const comments = await r.tableComments(conn, scope(schema, [table]));
-      if (!comments.has(table)) await assertTable(conn, r, table, schema, false);
+      if (comments.get(table) === undefined) await assertTable(conn, r, table, schema, false);
       return comments.get(table);
     });
   }
@@ -149,7 +149,7 @@ export class Inspector {
   ): Promise<V> {
     return this.#run(async (conn, r) => {
       const value = (await read(conn, r, scope(schema, [table]))).get(table);
-      if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+      if (value === undefined || isEmpty(value)) {
         await assertTable(conn, r, table, schema, false);
       }
       return value ?? empty;
@@ -188,7 +188,7 @@ export class Inspector {
 
   /**
    * One batch read; every table of the scope gets an entry (`empty()` when it
-   * has nothing). Listed tables that do not exist are left out.
+   * has nothing), including listed tables that do not exist (use getTableNames to check).
    */
   async #multi<V>(
     options: MultiOptions,
@@ -212,6 +212,12 @@ export class Inspector {
 /** An {@link Inspector} over an engine (a connection per call) or a connection (every call on it). */
 export function inspect(bind: Engine | Connection): Inspector {
   return new Inspector(bind);
+}
+
+function isEmpty(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  const columns = (value as { columns?: unknown } | null)?.columns;
+  return Array.isArray(columns) && columns.length === 0;
 }
 
 function scope(schema: string | undefined, tables: readonly string[] | undefined): ReflectionScope {

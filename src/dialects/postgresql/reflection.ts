@@ -65,6 +65,12 @@ function scopeParams(scope: ReflectionScope): unknown[] {
   return [scope.schema ?? null, scope.tables === undefined ? null : [...scope.tables]];
 }
 
+/** The contract: every table named in the scope gets an entry, empty when it has nothing. */
+function fill<V>(map: Map<string, V>, scope: ReflectionScope, empty: () => V): Map<string, V> {
+  for (const table of scope.tables ?? []) if (!map.has(table)) map.set(table, empty());
+  return map;
+}
+
 function str(value: unknown): string | undefined {
   return value === null || value === undefined ? undefined : String(value);
 }
@@ -226,7 +232,7 @@ export class PostgresReflection implements DialectReflection {
         comment: str(row.comment),
       });
     }
-    return out;
+    return fill(out, scope, () => []);
   }
 
   #mapType(row: Row, table: string, column: string, formatted: string): TypeEngine {
@@ -258,11 +264,11 @@ export class PostgresReflection implements DialectReflection {
       const first = list[0];
       if (first !== undefined) out.set(table, { name: first.name, columns: first.columns });
     }
-    return out;
+    return fill(out, scope, () => ({ name: undefined, columns: [] }));
   }
 
   async uniqueConstraints(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedUniqueConstraint[]>> {
-    return this.#constraintColumns(conn, scope, "u");
+    return fill(await this.#constraintColumns(conn, scope, "u"), scope, () => []);
   }
 
   /** Constraints of one kind with their column lists, in key order. */
@@ -338,7 +344,7 @@ export class PostgresReflection implements DialectReflection {
       cols.columns.push(String(row.col));
       cols.referredColumns.push(String(row.refcol));
     }
-    return out;
+    return fill(out, scope, () => []);
   }
 
   async indexes(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedIndex[]>> {
@@ -382,7 +388,7 @@ export class PostgresReflection implements DialectReflection {
       parts.columns.push(col);
       parts.expressions.push(col === undefined ? str(row.def) : undefined);
     }
-    return out;
+    return fill(out, scope, () => []);
   }
 
   async checkConstraints(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedCheckConstraint[]>> {
@@ -402,7 +408,7 @@ export class PostgresReflection implements DialectReflection {
       out.set(table, list);
       list.push({ name: String(row.name), sqltext: checkBody(String(row.def)) });
     }
-    return out;
+    return fill(out, scope, () => []);
   }
 
   async tableComments(conn: Connection, scope: ReflectionScope): Promise<Map<string, string | undefined>> {
@@ -413,7 +419,7 @@ export class PostgresReflection implements DialectReflection {
         `WHERE ${SCHEMA_MATCH} AND ${TABLE_KINDS} AND ${TABLE_MATCH} ORDER BY c.relname`,
       scopeParams(scope),
     );
-    return new Map(r.map((row) => [String(row.tbl), str(row.comment)]));
+    return fill(new Map(r.map((row) => [String(row.tbl), str(row.comment)])), scope, () => undefined);
   }
 
   sequenceNames(conn: Connection, schema: string | undefined): Promise<string[]> {

@@ -228,6 +228,15 @@ describeEachBackend(
       expect((await insp.getUniqueConstraints("authors", HAND)).map((u) => u.columns)).toEqual([["email"]]);
       expect(await insp.getCheckConstraints("books", HAND)).toEqual([{ name: "ck_books_price", sqltext: expect.stringMatching(/^price > /) as string }]);
       expect(await insp.getForeignKeys("authors", HAND)).toEqual([]);
+      // the dialect contract: every table named in the scope gets an entry, empty when it has nothing
+      const refl = ctx.engine.dialect.reflection;
+      await ctx.engine.connect(async (conn) => {
+        const scope = { schema: HAND, tables: ["authors", "missing"] };
+        expect((await refl?.foreignKeys(conn, scope))?.get("missing")).toEqual([]);
+        expect((await refl?.primaryKeys(conn, scope))?.get("missing")).toEqual({ name: undefined, columns: [] });
+        expect((await refl?.columns(conn, scope))?.get("missing")).toEqual([]);
+        expect((await refl?.tableComments(conn, scope))?.has("missing")).toBe(true);
+      });
     });
 
     it("raises clear errors for a missing table or schema", async () => {

@@ -47,3 +47,4 @@ export type {
   ReflectedEnum,
   ReflectionScope,
 } from "./reflection.js";
+export { referentialAction } from "./reflection.js";

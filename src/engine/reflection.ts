@@ -101,3 +101,13 @@ export interface DialectReflection {
   /** PostgreSQL only. */
   enums?(conn: Connection, schema: string | undefined): Promise<ReflectedEnum[]>;
 }
+
+/**
+ * A referential action as the contract reports it: upper case, with the
+ * default NO ACTION (and an empty catalog value) as `undefined`.
+ */
+export function referentialAction(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const upper = value.toUpperCase();
+  return upper === "NO ACTION" || upper === "" ? undefined : upper;
+}

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { groupBy } from "../../util/index.js";
+import { referentialAction } from "../../engine/index.js";
 import type { Connection } from "../../engine/connection.js";
 import type {
   DialectReflection,
@@ -165,12 +167,6 @@ function isJsonCheck(name: unknown, clause: unknown): boolean {
 }
 
 /** Normalises a referential action: NO ACTION (the default) is `undefined`. */
-function action(value: unknown): string | undefined {
-  if (typeof value !== "string") return undefined;
-  const upper = value.toUpperCase();
-  return upper === "NO ACTION" ? undefined : upper;
-}
-
 /** Options of {@link MySQLReflection}. */
 export interface MySQLReflectionOptions {
   /** MariaDB: quoted literal defaults, per-table CHECK constraint names, JSON as LONGTEXT with a json_valid check. */
@@ -293,8 +289,8 @@ export class MySQLReflection implements DialectReflection {
           referredSchema: first.rschema === first.sch ? undefined : String(first.rschema),
           referredTable: String(first.rtable),
           referredColumns: keyRows.map((r) => String(r.rcol)),
-          ondelete: action(first.on_delete),
-          onupdate: action(first.on_update),
+          ondelete: referentialAction(first.on_delete),
+          onupdate: referentialAction(first.on_update),
         });
       }
     }
@@ -460,13 +456,3 @@ function entry<V>(map: Map<string, V>, key: string, make: () => V): V {
   return value;
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    let group = groups.get(k);
-    if (group === undefined) groups.set(k, (group = []));
-    group.push(item);
-  }
-  return groups;
-}

@@ -8,6 +8,9 @@
  *
  * @module
  */
+import { groupBy } from "../../util/index.js";
+import { SQLiteCompiler } from "./compiler.js";
+import { referentialAction } from "../../engine/index.js";
 import type { Connection } from "../../engine/connection.js";
 import type {
   DialectReflection,
@@ -39,11 +42,6 @@ import {
 } from "../../sql/index.js";
 
 type Row = Record<string, unknown>;
-
-/** Quotes an identifier for SQLite. */
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
 
 /** A token of SQL text: its kind, its text as written and, for identifiers, the unquoted name. */
 interface Token {
@@ -338,12 +336,6 @@ export function sqliteTypeFromDeclared(declared: string): TypeEngine {
 }
 
 /** Normalises a PRAGMA referential action: the default NO ACTION is `undefined`. */
-function action(value: unknown): string | undefined {
-  if (typeof value !== "string") return undefined;
-  const upper = value.toUpperCase();
-  return upper === "NO ACTION" || upper === "" ? undefined : upper;
-}
-
 /**
  * The catalog queries of SQLite. Schemas are attached databases (`main`,
  * `temp`, `ATTACH`ed names); the default is `main`.
@@ -458,8 +450,8 @@ export class SQLiteReflection implements DialectReflection {
           referredSchema: undefined,
           referredTable: String(first.rtable),
           referredColumns: keyRows.map((r) => (r.rcol === null || r.rcol === undefined ? "" : String(r.rcol))),
-          ondelete: action(first.on_delete),
-          onupdate: action(first.on_update),
+          ondelete: referentialAction(first.on_delete),
+          onupdate: referentialAction(first.on_update),
         });
       }
       result.set(table, list);
@@ -540,7 +532,7 @@ export class SQLiteReflection implements DialectReflection {
   }
 
   #master(schema: string | undefined): string {
-    return `${quoteIdent(schema ?? "main")}.sqlite_master`;
+    return `${new SQLiteCompiler().forceQuote(schema ?? "main")}.sqlite_master`;
   }
 
   /** `FROM <schema>.sqlite_master AS m`, `WHERE <tables of the scope>`, its parameters and the schema argument of the pragmas. */
@@ -578,13 +570,3 @@ export class SQLiteReflection implements DialectReflection {
   }
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    let group = groups.get(k);
-    if (group === undefined) groups.set(k, (group = []));
-    group.push(item);
-  }
-  return groups;
-}

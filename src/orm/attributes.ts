@@ -1,0 +1,138 @@
+/**
+ * Instrumentation: the mapper puts an accessor on the class prototype for
+ * each mapped attribute. Reading goes to the instance's state; writing
+ * records the change there, so the unit of work knows what changed without
+ * comparing every loaded object at flush time.
+ *
+ * Values a constructor wrote as own properties (class fields do that) are
+ * adopted into the state the first time the ORM sees the object.
+ *
+ * @module
+ */
+import { inspect as nodeInspect } from "node:util";
+import { ArgumentError, InvalidRequestError } from "../errors/index.js";
+import type { Mapper } from "./mapper.js";
+import { STATE, attachState, stateOf, type InstanceState } from "./state.js";
+
+/** Raised when an attribute that is not loaded is read: an async ORM never loads implicitly. */
+export class UnloadedAttributeError extends InvalidRequestError {}
+
+type WithState = { [STATE]?: InstanceState };
+
+/** The state of a mapped object, made (and own-property values adopted) on first use. @internal */
+export function instanceState(obj: object, mapper: Mapper): InstanceState {
+  const state = stateOf(obj) ?? attachState(obj, mapper);
+  for (const key of mapper.attributeKeys) {
+    if (Object.hasOwn(obj, key)) {
+      const value = (obj as Record<string, unknown>)[key];
+      delete (obj as Record<string, unknown>)[key];
+      state.set(key, value);
+    }
+  }
+  return state;
+}
+
+function unloadedColumn(state: InstanceState, key: string): never {
+  const what = state.expired?.has(key) === true ? "is expired" : "was not loaded";
+  throw new UnloadedAttributeError(
+    `${state.mapper.name}.${key} ${what}, and Athanor never loads implicitly: ` +
+      `call await session.refresh(obj${state.expired?.has(key) === true ? "" : `, ["${key}"]`}) first, or load it in the query (undefer / loadOnly).`,
+  );
+}
+
+function unloadedRelationship(state: InstanceState, key: string): never {
+  throw new UnloadedAttributeError(
+    `${state.mapper.name}.${key} is not loaded, and Athanor never loads implicitly: load it in the query ` +
+      `(selectinload / joinedload), or call await session.load(obj, "${key}").`,
+  );
+}
+
+function columnAccessor(mapper: Mapper, key: string): PropertyDescriptor {
+  return {
+    get(this: WithState) {
+      const state = this[STATE];
+      if (state === undefined) return undefined;
+      const value = state.dict[key];
+      if (value !== undefined || key in state.dict) return value;
+      return state.key === undefined ? undefined : unloadedColumn(state, key);
+    },
+    set(this: WithState, value: unknown) {
+      (this[STATE] ?? attachState(this, mapper)).set(key, value);
+    },
+    enumerable: true,
+    configurable: true,
+  };
+}
+
+function relationshipAccessor(mapper: Mapper, key: string): PropertyDescriptor {
+  return {
+    get(this: WithState) {
+      const state = this[STATE] ?? attachState(this, mapper);
+      const dict = state.dict;
+      if (key in dict) return dict[key];
+      if (state.key !== undefined) return unloadedRelationship(state, key);
+      // A new object starts with an empty collection or no related object, as in SQLAlchemy.
+      const empty = mapper.relationships.get(key)?.uselist === true ? [] : null;
+      dict[key] = empty;
+      return empty;
+    },
+    set(this: WithState, value: unknown) {
+      (this[STATE] ?? attachState(this, mapper)).set(key, value);
+    },
+    enumerable: true,
+    configurable: true,
+  };
+}
+
+const INSTRUMENTED = Symbol("athanor.instrumented");
+
+/** Puts the accessors for `keys` (default: every mapped attribute) on the class prototype. @internal */
+export function instrumentAttributes(mapper: Mapper, keys: readonly string[] = mapper.attributeKeys): void {
+  const proto = mapper.class_.prototype as Record<PropertyKey, unknown>;
+  for (const key of keys) {
+    const existing = Object.getOwnPropertyDescriptor(proto, key);
+    if (existing !== undefined && (existing.get as { [INSTRUMENTED]?: boolean } | undefined)?.[INSTRUMENTED] !== true) {
+      throw new ArgumentError(`${mapper.name} defines "${key}" itself, which is also a mapped attribute; rename one of them.`);
+    }
+    const descriptor = mapper.relationships.has(key) ? relationshipAccessor(mapper, key) : columnAccessor(mapper, key);
+    (descriptor.get as { [INSTRUMENTED]?: boolean })[INSTRUMENTED] = true;
+    Object.defineProperty(proto, key, descriptor);
+  }
+  installRepr(mapper);
+}
+
+/** `User(id=1, name='ada')`: the loaded column values (relationships are left out; expired ones show as `…`). */
+export function describeInstance(obj: object, mapper: Mapper): string {
+  const state = stateOf(obj);
+  const parts: string[] = [];
+  for (const key of mapper.columns.keys()) {
+    const dict = state?.dict ?? (obj as Record<string, unknown>);
+    if (!(key in dict)) continue;
+    parts.push(`${key}=${nodeInspect(dict[key], { depth: 0, breakLength: Infinity })}`);
+  }
+  return `${mapper.name}(${parts.join(", ")})`;
+}
+
+/** A readable `toString` and Node inspect output, unless the class defines its own. */
+function installRepr(mapper: Mapper): void {
+  const proto = mapper.class_.prototype as Record<PropertyKey, unknown>;
+  if (!Object.hasOwn(proto, "toString") && proto.toString === Object.prototype.toString) {
+    Object.defineProperty(proto, "toString", {
+      value(this: object) {
+        return describeInstance(this, mapper);
+      },
+      configurable: true,
+      writable: true,
+    });
+  }
+  const custom = nodeInspect.custom;
+  if (!(custom in proto)) {
+    Object.defineProperty(proto, custom, {
+      value(this: object) {
+        return describeInstance(this, mapper);
+      },
+      configurable: true,
+      writable: true,
+    });
+  }
+}

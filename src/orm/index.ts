@@ -1,0 +1,19 @@
+/**
+ * The ORM: classes mapped to tables, their relationships, and (in later
+ * modules) the Session with its unit of work and identity map.
+ *
+ * @module
+ */
+export { Registry, type RegistryOptions } from "./registry.js";
+export { Mapper, UnmappedClassError, mapperOf, requireMapper, type MappedClass, type MapperOptions } from "./mapper.js";
+export {
+  RelationshipProperty,
+  relationship,
+  type ColumnPair,
+  type LazyStrategy,
+  type RelationshipDirection,
+  type RelationshipOptions,
+  type RelationshipTarget,
+} from "./relationship.js";
+export { UnloadedAttributeError, describeInstance } from "./attributes.js";
+export { type IdentityKey, type InstanceStatus } from "./state.js";

@@ -1,0 +1,153 @@
+/**
+ * The Mapper: what links a class to a table. It knows which attribute holds
+ * which column, the primary key, the relationships, and how to make an
+ * instance for a loaded row. One mapper per class, made by a
+ * {@link Registry} (imperatively, declaratively or by automap).
+ *
+ * @module
+ */
+import { ArgumentError, InvalidRequestError } from "../errors/index.js";
+import type { AnySchemaColumn as AnyColumn, AnyTable } from "../schema/index.js";
+import { instrumentAttributes } from "./attributes.js";
+import { RelationshipProperty } from "./relationship.js";
+import { attachState, stateOf, type IdentityKey, type InstanceState } from "./state.js";
+import type { Registry } from "./registry.js";
+
+/** A class that can be mapped: any class (its constructor arguments do not matter to the mapper). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type MappedClass<T extends object = object> = abstract new (...args: any[]) => T;
+
+/** The options of a mapping. */
+export interface MapperOptions {
+  /**
+   * Extra or renamed properties: a relationship, or a column of the table
+   * mapped under another attribute name (`{ title: posts.c.post_title }`).
+   */
+  readonly properties?: Readonly<Record<string, RelationshipProperty | AnyColumn>>;
+  /** Column keys of the table that get no attribute. */
+  readonly exclude?: readonly string[];
+}
+
+/** Raised when an object or class is used with the ORM but was never mapped. */
+export class UnmappedClassError extends InvalidRequestError {}
+
+const MAPPER: unique symbol = Symbol("athanor.mapper");
+
+/** The mapper of a mapped class or instance, or `undefined`. */
+export function mapperOf(target: object): Mapper | undefined {
+  const cls = typeof target === "function" ? target : target.constructor;
+  return (cls as { [MAPPER]?: Mapper } | undefined)?.[MAPPER];
+}
+
+/** The mapper of a mapped class or instance; raises {@link UnmappedClassError} when it has none. */
+export function requireMapper(target: object): Mapper {
+  const mapper = mapperOf(target);
+  if (mapper !== undefined) return mapper;
+  const name = typeof target === "function" ? target.name : (target.constructor?.name ?? typeof target);
+  throw new UnmappedClassError(`Class ${name} is not mapped: map it with a registry (declarative model, mapImperatively or automap) first.`);
+}
+
+/** Links one class to one table. */
+export class Mapper<T extends object = object> {
+  /** Column attributes: attribute key to column. */
+  readonly columns = new Map<string, AnyColumn>();
+  /** The attribute key of each mapped column. */
+  readonly attributeOf = new Map<AnyColumn, string>();
+  /** Relationship attributes by key, in declaration order. */
+  readonly relationships = new Map<string, RelationshipProperty>();
+  /** The primary key columns, in the table's key order. */
+  readonly primaryKey: readonly AnyColumn[];
+  /** The attribute keys of the primary key columns. */
+  readonly primaryKeyAttributes: readonly string[];
+  /** @internal False until the registry resolves this mapper's relationships. */
+  _configured = false;
+
+  constructor(
+    readonly registry: Registry,
+    readonly class_: MappedClass<T>,
+    readonly table: AnyTable,
+    options: MapperOptions = {},
+  ) {
+    if (Object.hasOwn(class_, MAPPER)) throw new ArgumentError(`Class ${class_.name} is already mapped.`);
+    const renamed = new Set<AnyColumn>();
+    const properties = options.properties ?? {};
+    for (const value of Object.values(properties)) if (!(value instanceof RelationshipProperty)) renamed.add(value);
+    const excluded = new Set(options.exclude ?? []);
+    for (const [key, col] of Object.entries(table.c as Record<string, AnyColumn>)) {
+      if (!excluded.has(key) && !renamed.has(col)) this.#addColumn(key, col);
+    }
+    for (const [key, value] of Object.entries(properties)) {
+      if (value instanceof RelationshipProperty) this.#addRelationship(key, value);
+      else if (value.table !== table) throw new ArgumentError(`Property ${class_.name}.${key}: column ${String(value)} is not a column of ${table.name}.`);
+      else this.#addColumn(key, value);
+    }
+    this.primaryKey = table.primaryKey.columns as AnyColumn[];
+    if (this.primaryKey.length === 0) {
+      throw new ArgumentError(`Cannot map ${class_.name} to ${table.name}: the table has no primary key (give it one, or map a table that has).`);
+    }
+    this.primaryKeyAttributes = this.primaryKey.map((col) => {
+      const key = this.attributeOf.get(col);
+      if (key === undefined) throw new ArgumentError(`Cannot map ${class_.name}: primary key column ${String(col)} is excluded.`);
+      return key;
+    });
+    Object.defineProperty(class_, MAPPER, { value: this, enumerable: false });
+    instrumentAttributes(this);
+  }
+
+  /** The class name, for messages. */
+  get name(): string {
+    return this.class_.name;
+  }
+
+  /** Adds a relationship after mapping (before the registry is configured). */
+  addRelationship(key: string, property: RelationshipProperty): void {
+    if (this._configured) throw new ArgumentError(`Cannot add ${this.name}.${key}: the mappers are already configured.`);
+    this.#addRelationship(key, property);
+    instrumentAttributes(this, [key]);
+  }
+
+  #addColumn(key: string, col: AnyColumn): void {
+    this.#checkFree(key);
+    if (this.attributeOf.has(col)) throw new ArgumentError(`Column ${String(col)} is mapped twice on ${this.name}.`);
+    this.columns.set(key, col);
+    this.attributeOf.set(col, key);
+  }
+
+  #addRelationship(key: string, property: RelationshipProperty): void {
+    this.#checkFree(key);
+    if (property.parent !== undefined) throw new ArgumentError(`The relationship given for ${this.name}.${key} already belongs to ${property.describe()}.`);
+    property.key = key;
+    property.parent = this as Mapper;
+    this.relationships.set(key, property);
+  }
+
+  #checkFree(key: string): void {
+    if (this.columns.has(key) || this.relationships.has(key)) throw new ArgumentError(`${this.name} maps "${key}" twice.`);
+  }
+
+  /** Every mapped attribute key: columns, then relationships. */
+  get attributeKeys(): string[] {
+    return [...this.columns.keys(), ...this.relationships.keys()];
+  }
+
+  /** @internal A new, empty instance for a loaded row: the constructor is not called, as SQLAlchemy does. */
+  _newInstance(): { obj: T; state: InstanceState } {
+    const obj = Object.create(this.class_.prototype as object) as T;
+    return { obj, state: attachState(obj, this as Mapper) };
+  }
+
+  /** The identity key of a loaded or flushed instance, or `undefined` while it has no row. */
+  identityKeyOf(obj: T): IdentityKey | undefined {
+    return stateOf(obj)?.key;
+  }
+
+  /** The primary key values of `obj` as they are now (`undefined` for a key not set yet). */
+  primaryKeyOf(obj: T): unknown[] {
+    const dict = stateOf(obj)?.dict ?? (obj as Record<string, unknown>);
+    return this.primaryKeyAttributes.map((key) => dict[key]);
+  }
+
+  toString(): string {
+    return `Mapper<${this.name}: ${this.table.fullName}>`;
+  }
+}

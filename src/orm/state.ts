@@ -1,0 +1,89 @@
+/**
+ * Per-instance ORM state. Every mapped object carries one {@link InstanceState}
+ * under a symbol: its current attribute values, the values they had when last
+ * loaded or flushed (only for attributes changed since), its identity key and
+ * the session that owns it. Attribute accessors read and write through it, so
+ * a change is recorded when it happens and a flush never diffs every object.
+ *
+ * @module
+ */
+import type { Mapper } from "./mapper.js";
+
+/** The symbol under which a mapped instance keeps its state. @internal */
+export const STATE: unique symbol = Symbol("athanor.state");
+
+/** Marks a value that was never loaded (distinct from `undefined`, which a user may assign). @internal */
+export const NO_VALUE: unique symbol = Symbol("athanor.noValue");
+
+/** An identity key: the mapper's base class and the primary key values, in key-column order. */
+export type IdentityKey = readonly [Mapper, readonly unknown[]];
+
+/** The lifecycle of a mapped instance, as SQLAlchemy names it. */
+export type InstanceStatus = "transient" | "pending" | "persistent" | "deleted" | "detached";
+
+/** The state of one mapped instance. @internal */
+export class InstanceState {
+  /** Current values by attribute key; an absent key was never loaded or set. */
+  dict: Record<string, unknown> = {};
+  /** Values as last loaded or flushed, for attributes changed since (the first change records it). */
+  committed: Map<string, unknown> | undefined;
+  /** Attributes whose loaded values were expired: reading them needs a refresh. */
+  expired: Set<string> | undefined;
+  /** The identity key, once the row exists in the database. */
+  key: IdentityKey | undefined;
+  /** The session holding the object (an opaque owner; the Session sets it). */
+  session: object | undefined;
+  /** Set by `session.delete()` until the flush that deletes the row, then by the flush. */
+  deleted = false;
+  /** The row was deleted by a flush. */
+  removed = false;
+
+  constructor(
+    readonly mapper: Mapper,
+    readonly obj: object,
+  ) {}
+
+  /** Whether any attribute changed since it was loaded or flushed. */
+  get modified(): boolean {
+    return this.committed !== undefined && this.committed.size > 0;
+  }
+
+  /** transient (no session, no row), pending (added, not flushed), persistent, deleted, or detached (has a row, no session). */
+  get status(): InstanceStatus {
+    if (this.key === undefined) return this.session === undefined ? "transient" : "pending";
+    if (this.removed) return this.session === undefined ? "detached" : "deleted";
+    if (this.session === undefined) return "detached";
+    return this.deleted ? "deleted" : "persistent";
+  }
+
+  /** Records a new value for `key`, keeping the first original value for the flush. */
+  set(key: string, value: unknown): void {
+    const dict = this.dict;
+    const previous = key in dict ? dict[key] : NO_VALUE;
+    if (previous === value && previous !== NO_VALUE) return;
+    this.expired?.delete(key);
+    if (this.key !== undefined) {
+      const committed = (this.committed ??= new Map());
+      if (!committed.has(key)) committed.set(key, previous);
+      else if (committed.get(key) === value) committed.delete(key); // set back to the loaded value
+    }
+    dict[key] = value;
+  }
+
+  /** Forgets the recorded changes: the current values become the committed ones (after a flush or a load). */
+  commitAll(): void {
+    this.committed = undefined;
+  }
+}
+
+/** The state of a mapped instance, or `undefined` when it has none yet. @internal */
+export function stateOf(obj: object): InstanceState | undefined {
+  return (obj as { [STATE]?: InstanceState })[STATE];
+}
+
+/** Attaches a new state to `obj` (non-enumerable, so it never shows in JSON or spreads). @internal */
+export function attachState(obj: object, mapper: Mapper): InstanceState {
+  const state = new InstanceState(mapper, obj);
+  Object.defineProperty(obj, STATE, { value: state, enumerable: false, writable: false, configurable: true });
+  return state;
+}

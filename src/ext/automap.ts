@@ -150,6 +150,8 @@ interface PlannedRelationship {
   readonly make: (backPopulates: string) => RelationshipProperty;
   readonly proposed: string;
   readonly fallback: string | undefined;
+  /** When two relationships of a class propose one name, the preferred one keeps it and the other takes its fallback. */
+  readonly preferred: boolean;
   readonly pairKey: string; // links the two sides for backPopulates
 }
 
@@ -207,6 +209,7 @@ export function automapMetaData(metadata: MetaData, options: AutomapOptions = {}
           owner: name,
           proposed: scalar,
           fallback: undefined,
+          preferred: true,
           pairKey,
           make: (backPopulates) => relationship(other.cls, { backPopulates, foreignKeys: columns, ...(selfReferential ? { remoteSide: constraint.referredColumns as AnySchemaColumn[] } : {}) }),
         });
@@ -215,6 +218,8 @@ export function automapMetaData(metadata: MetaData, options: AutomapOptions = {}
           owner: other.name,
           proposed: collection,
           fallback: `${collection}By${pascal(scalar)}`,
+          // The key named after the referred class itself (film.language_id) keeps the plain name.
+          preferred: scalar === camel(other.name),
           pairKey,
           make: (backPopulates) => relationship(byTable.get(table)?.cls as AutomapClass, { backPopulates, foreignKeys: columns }),
         });
@@ -238,6 +243,7 @@ export function automapMetaData(metadata: MetaData, options: AutomapOptions = {}
           owner: holder.name,
           proposed,
           fallback: `${proposed}Via${pascal(secondary.name)}`,
+          preferred: false,
           pairKey,
           make: (backPopulates) => relationship(towards.cls, { backPopulates, secondary, foreignKeys: ownKey.columns }),
         });
@@ -288,7 +294,7 @@ function assignNames(planned: readonly PlannedRelationship[], byTable: Map<AnyTa
   for (const plan of planned) {
     const used = taken.get(plan.owner) as Set<string>;
     let name = plan.proposed;
-    if ((counts.get(`${plan.owner}.${name}`) ?? 0) > 1 || used.has(name)) name = plan.fallback ?? name;
+    if (used.has(name) || ((counts.get(`${plan.owner}.${name}`) ?? 0) > 1 && !plan.preferred)) name = plan.fallback ?? name;
     if (used.has(name)) {
       throw new ArgumentError(
         `automap: ${plan.owner}.${name} is taken (by a column, a method or another relationship); ` +

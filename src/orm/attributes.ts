@@ -26,6 +26,9 @@ export function instanceState(obj: object, mapper: Mapper): InstanceState {
     if (Object.hasOwn(obj, key)) {
       const value = (obj as Record<string, unknown>)[key];
       delete (obj as Record<string, unknown>)[key];
+      // A class field without initializer (`name!: string` rather than `declare name: string`) redefines the
+      // attribute as undefined after the constructor set it: keep the constructor's value.
+      if (value === undefined && key in state.dict) continue;
       state.set(key, value);
     }
   }
@@ -72,6 +75,7 @@ function relationshipAccessor(mapper: Mapper, key: string): PropertyDescriptor {
       if (key in dict) return dict[key];
       if (state.key !== undefined) return unloadedRelationship(state, key);
       // A new object starts with an empty collection or no related object, as in SQLAlchemy.
+      if (!mapper._configured) mapper.registry.configure();
       const empty = mapper.relationships.get(key)?.uselist === true ? [] : null;
       dict[key] = empty;
       return empty;

@@ -4,6 +4,17 @@
  *
  * @module
  */
+export {
+  declarativeBase,
+  mapped,
+  type DeclarativeBase,
+  type MappedColumnOptions,
+  type ModelAttributes,
+  type ModelClass,
+  type ModelInit,
+  type RelatedOf,
+  type RelationshipsOf,
+} from "./declarative.js";
 export { Registry, type RegistryOptions } from "./registry.js";
 export { Mapper, UnmappedClassError, mapperOf, requireMapper, type MappedClass, type MapperOptions } from "./mapper.js";
 export {

@@ -33,10 +33,18 @@ export class UnmappedClassError extends InvalidRequestError {}
 
 const MAPPER: unique symbol = Symbol("athanor.mapper");
 
+let declarativeHook: ((cls: MappedClass) => Mapper | undefined) | undefined;
+
+/** @internal Lets declarative models map their class on first use (declarative.ts registers it). */
+export function _setDeclarativeHook(hook: (cls: MappedClass) => Mapper | undefined): void {
+  declarativeHook = hook;
+}
+
 /** The mapper of a mapped class or instance, or `undefined`. */
 export function mapperOf(target: object): Mapper | undefined {
-  const cls = typeof target === "function" ? target : target.constructor;
-  return (cls as { [MAPPER]?: Mapper } | undefined)?.[MAPPER];
+  const cls = (typeof target === "function" ? target : target.constructor) as MappedClass | undefined;
+  if (cls === undefined) return undefined;
+  return (cls as { [MAPPER]?: Mapper })[MAPPER] ?? declarativeHook?.(cls);
 }
 
 /** The mapper of a mapped class or instance; raises {@link UnmappedClassError} when it has none. */

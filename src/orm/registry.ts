@@ -95,10 +95,18 @@ export class Registry {
    */
   configure(): void {
     if (this.#configured) return;
-    const pending = this.#mappers.filter((m) => !m._configured);
-    for (const mapper of pending) for (const rel of mapper.relationships.values()) rel._configure(this.#resolve);
-    for (const mapper of pending) for (const rel of mapper.relationships.values()) rel._linkReverse();
-    for (const mapper of pending) mapper._configured = true;
+    // Resolving a target may map a declarative class on first use, adding a mapper: repeat until none is new.
+    const done: Mapper[] = [];
+    for (let pending = this.#unconfigured(done); pending.length > 0; pending = this.#unconfigured(done)) {
+      for (const mapper of pending) for (const rel of mapper.relationships.values()) rel._configure(this.#resolve);
+      done.push(...pending);
+    }
+    for (const mapper of done) for (const rel of mapper.relationships.values()) rel._linkReverse();
+    for (const mapper of done) mapper._configured = true;
     this.#configured = true;
+  }
+
+  #unconfigured(done: readonly Mapper[]): Mapper[] {
+    return this.#mappers.filter((m) => !m._configured && !done.includes(m));
   }
 }

@@ -1,0 +1,230 @@
+/**
+ * Declarative mapping: a class declares its table and columns in the
+ * expression it extends, and is mapped when first used.
+ *
+ * ```ts
+ * const Base = declarativeBase();
+ * class User extends Base.model("users", { id: mapped(Integer, { primaryKey: true }), name: mapped(Text) }) {
+ *   declare posts: Post[];
+ *   static {
+ *     this.relate({ posts: relationship(() => Post, { backPopulates: "author" }) });
+ *   }
+ * }
+ * ```
+ *
+ * Columns live in the base-class expression, where their types are inferred;
+ * relationships are declared on the class (`declare`) and configured in a
+ * static block, because a base-class expression may not refer to a class
+ * that refers back to it (TypeScript's "referenced directly or indirectly in
+ * its own base expression").
+ *
+ * @module
+ */
+import { ArgumentError } from "../errors/index.js";
+import {
+  Table,
+  column,
+  type AnyColumnDef,
+  type ColumnDef,
+  type ColumnDefs,
+  type ColumnOptions,
+  type ColumnValue,
+  type MetaData,
+  type NoOptions,
+  type TableArg,
+  type TableColumns,
+} from "../schema/index.js";
+import type { TypeArgument } from "../sql/index.js";
+import { Mapper, _setDeclarativeHook, mapperOf, type MappedClass } from "./mapper.js";
+import { Registry, type RegistryOptions } from "./registry.js";
+import type { RelationshipProperty } from "./relationship.js";
+import { attachState, stateOf } from "./state.js";
+
+/** Column options plus the ORM's constructor options. */
+export interface MappedColumnOptions<T = unknown> extends ColumnOptions<T> {
+  /** `false` leaves the attribute out of the constructor's values (it is set later, or by the database). */
+  readonly init?: boolean;
+  /** Called by the constructor when no value is given: the attribute has a value at once (a UUID key, say). */
+  readonly defaultFactory?: () => T;
+}
+
+/**
+ * A column of a declarative model: `column()` with the ORM's constructor
+ * options (`init`, `defaultFactory`). Plain `column()` definitions work too.
+ *
+ * @example
+ * ```ts
+ * id: mapped(UUID, { primaryKey: true, defaultFactory: () => randomUUID() }),
+ * createdAt: mapped(DateTime, { serverDefault: func.now(), init: false }),
+ * ```
+ */
+export function mapped<T, const O extends MappedColumnOptions<T> = NoOptions>(type: TypeArgument<T>, options?: O): ColumnDef<NoInfer<T>, NoInfer<O>> {
+  return column(type, options as never) as unknown as ColumnDef<NoInfer<T>, NoInfer<O>>;
+}
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The attribute values of a model's columns. */
+export type ModelAttributes<D extends ColumnDefs> = { -readonly [K in keyof D]: ColumnValue<D[K]["_tsType"], D[K]["options"]> };
+
+type InitKeys<D extends ColumnDefs> = { [K in keyof D]: D[K]["options"] extends { readonly init: false } ? never : K }[keyof D];
+type OptionalInit<D extends ColumnDefs, C> = {
+  [K in InitKeys<D>]: D[K]["options"] extends { readonly defaultFactory: unknown }
+    ? K
+    : K extends keyof C
+      ? C[K] extends { readonly _insert: "optional" }
+        ? K
+        : never
+      : never;
+}[InitKeys<D>];
+
+/**
+ * What a model's constructor takes: the columns without a default, a server
+ * default, a generated key or NULL are required; the others optional; those
+ * with `init: false` are left out.
+ */
+export type ModelInit<D extends ColumnDefs, TB extends string> = Simplify<
+  { [K in Exclude<InitKeys<D>, OptionalInit<D, TableColumns<D, TB>>>]: ModelAttributes<D>[K] } & {
+    [K in OptionalInit<D, TableColumns<D, TB>>]?: ModelAttributes<D>[K];
+  }
+>;
+
+/** The related class of an attribute's declared type: `Post` for `Post[]` and for `Post | null`. */
+export type RelatedOf<V> = V extends readonly (infer E)[] ? E : NonNullable<V>;
+
+/** The relationships a model may declare: any attribute that is not a column, typed by the related class. */
+export type RelationshipsOf<I, D extends ColumnDefs> = { [K in Exclude<keyof I, keyof D>]?: RelationshipProperty<RelatedOf<I[K]> & object> };
+
+type InitArgs<D extends ColumnDefs, TB extends string> = NoOptions extends ModelInit<D, TB> ? [values?: ModelInit<D, TB>] : [values: ModelInit<D, TB>];
+
+/** The class `Base.model()` returns, for a model class to extend. */
+export interface ModelClass<D extends ColumnDefs, TB extends string> {
+  new (...args: InitArgs<D, TB>): ModelAttributes<D>;
+  /** The model's table. */
+  readonly table: Table<D, TB>;
+  /** The columns, for expressions: `User.c.name.eq("ada")`. (A handle that cannot collide with Function's own `name` or `length`.) */
+  readonly c: TableColumns<D, TB>;
+  /** Declares relationships of the model; call it in a `static {}` block of the class. */
+  relate<C extends MappedClass>(this: C, relationships: RelationshipsOf<InstanceType<C>, D>): void;
+}
+
+/** A declarative base: a registry, its MetaData, and the columns its models share. */
+export interface DeclarativeBase<Shared extends ColumnDefs = NoOptions> {
+  readonly registry: Registry;
+  readonly metadata: MetaData;
+  /** The columns every model of this base gets (from `mixin`). */
+  readonly sharedColumns: Shared;
+  /**
+   * A model class for a new table `tableName` with `columns` (after the
+   * shared ones), and table items: constraints, indexes, options, or a
+   * function of the columns returning them.
+   */
+  model<const TB extends string, const D extends ColumnDefs>(
+    tableName: TB,
+    columns: D,
+    ...items: TableArg<TableColumns<Simplify<Shared & D>, TB>>[]
+  ): ModelClass<Simplify<Shared & D>, TB>;
+  /** A model class for an existing (for example reflected) table. */
+  mapTable<D extends ColumnDefs, TB extends string>(table: Table<D, TB>): ModelClass<D, TB>;
+  /**
+   * A base whose models also get `columns`: a mixin or abstract base
+   * (timestamps, a status with a default). Same registry and MetaData.
+   */
+  mixin<const D extends ColumnDefs>(columns: D): DeclarativeBase<Simplify<Shared & D>>;
+}
+
+const PENDING: unique symbol = Symbol("athanor.declarative");
+
+interface PendingModel {
+  readonly registry: Registry;
+  readonly table: Table;
+  readonly defaults: readonly (readonly [string, () => unknown])[];
+  claimedBy: MappedClass | undefined;
+}
+
+/** Maps a declarative class the first time it is used (constructed, related, queried). */
+function claim(cls: MappedClass): Mapper | undefined {
+  const pending = (cls as unknown as { [PENDING]?: PendingModel })[PENDING];
+  if (pending === undefined) return undefined;
+  if (pending.claimedBy !== undefined) {
+    throw new ArgumentError(
+      `${cls.name} extends ${pending.claimedBy.name}, whose model is already mapped; a second class per model needs inheritance mapping, which is not supported yet.`,
+    );
+  }
+  pending.claimedBy = cls;
+  const mapper = new Mapper(pending.registry, cls, pending.table);
+  pending.registry._add(mapper);
+  return mapper;
+}
+_setDeclarativeHook(claim);
+
+function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry, table: Table<D, TB>): ModelClass<D, TB> {
+  const defaults = Object.entries(table.c)
+    .map(([key, col]) => [key, ((col as { definition: AnyColumnDef }).definition.options as MappedColumnOptions).defaultFactory] as const)
+    .filter((entry): entry is readonly [string, () => unknown] => typeof entry[1] === "function");
+  const pending: PendingModel = { registry, table: table as unknown as Table, defaults, claimedBy: undefined };
+  class Model {
+    static readonly table = table;
+    static readonly c = table.c;
+    constructor(values?: Readonly<Record<string, unknown>>) {
+      const mapper = mapperOf(new.target) as Mapper;
+      const state = stateOf(this) ?? attachState(this, mapper);
+      for (const [key, factory] of defaults) if (values?.[key] === undefined) state.set(key, factory());
+      if (values === undefined) return;
+      for (const [key, value] of Object.entries(values)) {
+        if (!mapper.columns.has(key) && !mapper.relationships.has(key)) throw new ArgumentError(`${mapper.name} has no attribute "${key}".`);
+        (this as Record<string, unknown>)[key] = value;
+      }
+    }
+    static relate(this: MappedClass, relationships: Readonly<Record<string, RelationshipProperty | undefined>>): void {
+      const mapper = mapperOf(this);
+      if (mapper === undefined || mapper.class_ !== this) throw new ArgumentError(`relate() must be called on the model class itself.`);
+      for (const [key, rel] of Object.entries(relationships)) if (rel !== undefined) mapper.addRelationship(key, rel);
+    }
+  }
+  Object.defineProperty(Model, PENDING, { value: pending, enumerable: false });
+  return Model as unknown as ModelClass<D, TB>;
+}
+
+function makeBase<Shared extends ColumnDefs>(registry: Registry, shared: Shared): DeclarativeBase<Shared> {
+  return {
+    registry,
+    metadata: registry.metadata,
+    sharedColumns: shared,
+    model(tableName, columns, ...items) {
+      if (typeof tableName !== "string" || tableName === "") throw new ArgumentError("model() needs a table name first.");
+      for (const key of Object.keys(columns)) {
+        if (Object.hasOwn(shared, key)) throw new ArgumentError(`Model ${tableName}: column "${key}" is also a shared (mixin) column.`);
+      }
+      const table = new Table(tableName, registry.metadata, { ...shared, ...columns } as never, ...(items as never[]));
+      return modelClass(registry, table) as never;
+    },
+    mapTable(table) {
+      if (table.metadata !== registry.metadata) throw new ArgumentError(`Table ${table.name} belongs to another MetaData than this base's.`);
+      return modelClass(registry, table);
+    },
+    mixin(columns) {
+      return makeBase(registry, { ...shared, ...columns } as never);
+    },
+  };
+}
+
+/**
+ * A declarative base: a registry with its MetaData, from which model
+ * classes are declared.
+ *
+ * @example
+ * ```ts
+ * const Base = declarativeBase();
+ * const Timestamped = Base.mixin({
+ *   createdAt: mapped(DateTime, { nullable: false, default: () => new Date(), init: false }),
+ *   updatedAt: mapped(DateTime, { onUpdate: () => new Date(), init: false }),
+ * });
+ * class Note extends Timestamped.model("notes", { id: mapped(Integer, { primaryKey: true }), body: mapped(Text, { nullable: false }) }) {}
+ * const note = new Note({ body: "hello" });
+ * await Base.metadata.createAll(engine);
+ * ```
+ */
+export function declarativeBase(options: RegistryOptions = {}): DeclarativeBase {
+  return makeBase(new Registry(options), {} as NoOptions);
+}

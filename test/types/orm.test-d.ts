@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import { describe, expectTypeOf, it } from "vitest";
+import { DateTime, Integer, String, Text, UUID, func } from "athanor";
+import { declarativeBase, mapped, relationship } from "athanor/orm";
+
+const Base = declarativeBase();
+const intPk = mapped(Integer, { primaryKey: true });
+const str256 = mapped(new String(256), { nullable: false });
+const Timestamped = Base.mixin({
+  createdAt: mapped(DateTime, { nullable: false, serverDefault: func.now(), init: false }),
+  updatedAt: mapped(DateTime, { onUpdate: () => new Date(), init: false }),
+});
+
+// Two classes that refer to each other, and a self-referential one: this must compile.
+class User extends Timestamped.model("users", { id: intPk, name: str256, bio: mapped(Text) }) {
+  declare posts: Post[];
+  declare manager: User | null;
+  static {
+    this.relate({
+      posts: relationship(() => Post, { backPopulates: "author" }),
+      manager: relationship(() => User),
+    });
+  }
+  greet(): string {
+    return `hi ${this.name}`;
+  }
+}
+class Post extends Base.model("posts", {
+  id: mapped(UUID, { primaryKey: true, defaultFactory: () => randomUUID() }),
+  authorId: mapped(Integer, { nullable: false, foreignKey: "users.id" }),
+  title: str256,
+}) {
+  declare author: User | null;
+  static {
+    this.relate({ author: relationship(() => User, { backPopulates: "posts" }) });
+  }
+}
+
+describe("declarative models", () => {
+  it("types instance attributes from the columns, mixin columns included", () => {
+    const user = new User({ name: "ada" });
+    expectTypeOf(user.id).toEqualTypeOf<number>();
+    expectTypeOf(user.name).toEqualTypeOf<string>();
+    expectTypeOf(user.bio).toEqualTypeOf<string | null>();
+    expectTypeOf(user.createdAt).toEqualTypeOf<Date>();
+    expectTypeOf(user.updatedAt).toEqualTypeOf<Date | null>();
+    expectTypeOf(user.posts).toEqualTypeOf<Post[]>();
+    expectTypeOf(user.greet()).toEqualTypeOf<string>();
+    expectTypeOf(new Post({ authorId: 1, title: "t" }).author).toEqualTypeOf<User | null>();
+  });
+
+  it("types constructor values: required first-class, optional with defaults, init: false left out", () => {
+    expectTypeOf<ConstructorParameters<typeof User>[0]>().toEqualTypeOf<{ name: string; id?: number; bio?: string | null }>();
+    expectTypeOf<ConstructorParameters<typeof Post>>().toEqualTypeOf<[values: { authorId: number; title: string; id?: string }]>();
+    // @ts-expect-error name is required
+    new User({ bio: "x" });
+    // @ts-expect-error createdAt is init: false
+    new User({ name: "a", createdAt: new Date() });
+    // @ts-expect-error a Post needs its values
+    new Post();
+  });
+
+  it("gives a class-level column handle that does not collide with Function's name", () => {
+    expectTypeOf(User.c.name.eq("ada")).not.toBeAny();
+    expectTypeOf(User.c.name._type).toEqualTypeOf<string>();
+    expectTypeOf(User.name).toEqualTypeOf<string>(); // Function.prototype.name, untouched
+  });
+
+  it("checks relationship targets against the declared attribute types", () => {
+    class Tag extends Base.model("tags", { id: intPk }) {
+      declare users: User[];
+      static {
+        // @ts-expect-error users holds User, not Post
+        this.relate({ users: relationship(() => Post) });
+      }
+    }
+    expectTypeOf(new Tag().users).toEqualTypeOf<User[]>();
+  });
+});

@@ -17,7 +17,7 @@ export {
 export { Result, ScalarResult, StreamingResult } from "./result.js";
 export type { Row, RowBase } from "./row.js";
 export type { EngineEventMap, ErrorContext, ExecuteContext } from "./events.js";
-export { stdoutLogger, type Logger, type EchoLevel } from "./logger.js";
+export { logWarning, stdoutLogger, type Logger, type EchoLevel } from "./logger.js";
 export { DefaultDialect } from "./default-dialect.js";
 export { registerDialect, registeredDialects, importDriver, type DialectRegistration } from "./registry.js";
 export type {
@@ -33,7 +33,7 @@ export type {
   IsolationLevel,
   TranslatedError,
 } from "./interfaces.js";
-export { Inspector, inspect, type MultiOptions } from "./inspector.js";
+export { Inspector, inspect, type InspectorOptions, type MultiOptions } from "./inspector.js";
 // Registers MetaData.reflect / Table.autoload with the schema layer.
 import "./reflect.js";
 export type {
@@ -46,5 +46,6 @@ export type {
   ReflectedCheckConstraint,
   ReflectedEnum,
   ReflectionScope,
+  ReflectionWarningHandler,
 } from "./reflection.js";
-export { referentialAction } from "./reflection.js";
+export { defaultReflectionWarning, referentialAction } from "./reflection.js";

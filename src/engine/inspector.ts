@@ -21,7 +21,19 @@ import type {
   ReflectedPrimaryKey,
   ReflectedUniqueConstraint,
   ReflectionScope,
+  ReflectionWarningHandler,
 } from "./reflection.js";
+import { defaultReflectionWarning } from "./reflection.js";
+
+/** Options of {@link inspect}. */
+export interface InspectorOptions {
+  /**
+   * Receives warnings, such as a column type without an Athanor mapping (the
+   * column is then a `NullType`). Default: the engine's logger (`logger.warn`;
+   * standard error when the logger has no `warn`).
+   */
+  onWarning?: ReflectionWarningHandler | undefined;
+}
 
 /** The tables a batch call covers: all tables of `schema` (default schema when omitted) unless `tables` lists some. */
 export interface MultiOptions {
@@ -37,12 +49,18 @@ export interface MultiOptions {
  */
 export class Inspector {
   readonly bind: Engine | Connection;
+  readonly #onWarning: ReflectionWarningHandler | undefined;
 
-  constructor(bind: Engine | Connection) {
+  constructor(bind: Engine | Connection, options: InspectorOptions = {}) {
     if (!(bind instanceof Connection) && (typeof bind !== "object" || bind === null || !("connect" in bind))) {
       throw new InvalidRequestError("inspect() expects an Engine or a Connection.");
     }
     this.bind = bind;
+    this.#onWarning = options.onWarning;
+  }
+
+  #warn(conn: Connection): ReflectionWarningHandler {
+    return this.#onWarning ?? defaultReflectionWarning(conn);
   }
 
   /** Runs `fn` with a connection and the dialect's reflection. */
@@ -107,7 +125,7 @@ export class Inspector {
   /** The columns of a table or view; raises NoSuchTableError when there is none. */
   getColumns(table: string, schema?: string): Promise<ReflectedColumn[]> {
     return this.#run(async (conn, r) => {
-      const columns = (await r.columns(conn, scope(schema, [table]))).get(table);
+      const columns = (await r.columns(conn, scope(schema, [table]), this.#warn(conn))).get(table);
       if (columns === undefined || columns.length === 0) await assertTable(conn, r, table, schema, true);
       return columns ?? [];
     });
@@ -159,7 +177,7 @@ export class Inspector {
   // -- batch ----------------------------------------------------------------
 
   getMultiColumns(options: MultiOptions = {}): Promise<Map<string, ReflectedColumn[]>> {
-    return this.#multi(options, (conn, r, s) => r.columns(conn, s), () => []);
+    return this.#multi(options, (conn, r, s) => r.columns(conn, s, this.#warn(conn)), () => []);
   }
 
   getMultiPkConstraint(options: MultiOptions = {}): Promise<Map<string, ReflectedPrimaryKey>> {
@@ -210,8 +228,8 @@ export class Inspector {
 }
 
 /** An {@link Inspector} over an engine (a connection per call) or a connection (every call on it). */
-export function inspect(bind: Engine | Connection): Inspector {
-  return new Inspector(bind);
+export function inspect(bind: Engine | Connection, options: InspectorOptions = {}): Inspector {
+  return new Inspector(bind, options);
 }
 
 function isEmpty(value: unknown): boolean {

@@ -47,7 +47,7 @@ async function reflectInto(metadata: MetaData, bind: object, options: ReflectOpt
 }
 
 async function reflectOn(metadata: MetaData, conn: Connection, options: ReflectOptions): Promise<Map<string, AnyTable>> {
-  const insp = new Inspector(conn);
+  const insp = new Inspector(conn, { onWarning: options.onWarning });
   const schema = options.schema ?? metadata.schema;
   const made = new Map<string, AnyTable>();
   const existing = (name: string): AnyTable | undefined => metadata.tables.get(schema === undefined ? name : `${schema}.${name}`);
@@ -60,7 +60,8 @@ async function reflectOn(metadata: MetaData, conn: Connection, options: ReflectO
   }
   const seen = new Set<string>();
   while (wanted.length > 0) {
-    const batch = wanted.filter((t) => !seen.has(t));
+    // A table named twice (two foreign keys to it, or twice in `only`) is read once.
+    const batch = [...new Set(wanted)].filter((t) => !seen.has(t));
     for (const t of batch) seen.add(t);
     const todo = batch.filter((t) => {
       const table = existing(t);

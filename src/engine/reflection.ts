@@ -9,11 +9,23 @@
  */
 import type { TypeEngine } from "../sql/index.js";
 import type { Connection } from "./connection.js";
+import { logWarning } from "./logger.js";
+
+/**
+ * Receives reflection's warnings (a column type without an Athanor mapping).
+ * Default: the engine's logger (`logger.warn`, standard error without one).
+ */
+export type ReflectionWarningHandler = (message: string) => void;
+
+/** The default warning handler of reflection on `conn`: its engine's logger. */
+export function defaultReflectionWarning(conn: Connection): ReflectionWarningHandler {
+  return (message) => logWarning(conn.engine.logger, message);
+}
 
 /** A column as the catalog describes it. */
 export interface ReflectedColumn {
   readonly name: string;
-  /** The Athanor type; a {@link NullType} with a warning when the database type has no mapping. */
+  /** The Athanor type; a `NullType`, with a warning, when the database type has no mapping. */
   readonly type: TypeEngine;
   /** The database's own type text (`character varying(50)`, `int(11)`, `NVARCHAR(40)`). */
   readonly databaseType: string;
@@ -89,7 +101,12 @@ export interface DialectReflection {
   tableNames(conn: Connection, schema: string | undefined): Promise<string[]>;
   viewNames(conn: Connection, schema: string | undefined): Promise<string[]>;
   viewDefinition(conn: Connection, view: string, schema: string | undefined): Promise<string | undefined>;
-  columns(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedColumn[]>>;
+  /**
+   * Columns. A type without an Athanor mapping becomes a `NullType` and is
+   * reported to `warn` (default: {@link defaultReflectionWarning}), naming the
+   * table, the column and the database type; it never fails the call.
+   */
+  columns(conn: Connection, scope: ReflectionScope, warn?: ReflectionWarningHandler): Promise<Map<string, ReflectedColumn[]>>;
   primaryKeys(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedPrimaryKey>>;
   foreignKeys(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedForeignKey[]>>;
   indexes(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedIndex[]>>;

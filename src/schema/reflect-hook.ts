@@ -16,8 +16,19 @@ export interface ReflectOptions {
   readonly only?: readonly string[];
   /** The schema to read (default: the MetaData's schema, else the database's default schema). */
   readonly schema?: string;
-  /** Reflect views too (as tables without keys). */
+  /**
+   * Reflect views too, as tables without keys (no primary key, foreign keys,
+   * indexes or constraints): usable in `select`, and in `insert`/`update`
+   * where the database allows writing through the view. Ignored with `only`,
+   * which reflects views it names anyway.
+   */
   readonly views?: boolean;
+  /**
+   * Receives reflection's warnings, such as a column type without an Athanor
+   * mapping (reflected as `NullType`). Default: the engine's logger
+   * (`logger.warn`; standard error when the logger has none).
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Reads tables from `bind` (an Engine or a Connection) into `metadata`; returns the tables it made, by name. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { groupBy } from "../../util/index.js";
-import { referentialAction } from "../../engine/index.js";
+import { defaultReflectionWarning, referentialAction } from "../../engine/index.js";
 import type { Connection } from "../../engine/connection.js";
 import type {
   DialectReflection,
@@ -17,6 +17,7 @@ import type {
   ReflectedPrimaryKey,
   ReflectedUniqueConstraint,
   ReflectionScope,
+  ReflectionWarningHandler,
 } from "../../engine/reflection.js";
 import {
   BigInteger,
@@ -78,7 +79,8 @@ export function parseMySQLEnumLabels(columnType: string): string[] {
 /**
  * The Athanor type of a MySQL column from its `DATA_TYPE` and `COLUMN_TYPE`;
  * `json` is true for MariaDB's JSON (a LONGTEXT with a `json_valid` check).
- * An unknown type is a {@link NullType}, with a warning.
+ * A type without a mapping (`point`, `set(...)`, `bit(8)`, ...) is a
+ * {@link NullType}; `columns()` reports it as a warning.
  */
 export function mysqlTypeFromColumn(dataType: string, columnType: string, json = false): TypeEngine {
   const name = dataType.toLowerCase();
@@ -147,7 +149,6 @@ export function mysqlTypeFromColumn(dataType: string, columnType: string, json =
       break;
     }
   }
-  console.warn(`Athanor: no type for the MySQL column type ${JSON.stringify(columnType)}; reflected as NullType.`);
   return new NullType();
 }
 
@@ -209,7 +210,8 @@ export class MySQLReflection implements DialectReflection {
     return typeof value === "string" ? value : undefined;
   }
 
-  async columns(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedColumn[]>> {
+  async columns(conn: Connection, scope: ReflectionScope, warn?: ReflectionWarningHandler): Promise<Map<string, ReflectedColumn[]>> {
+    const onWarning = warn ?? defaultReflectionWarning(conn);
     // MariaDB's JSON is a LONGTEXT with a CHECK (json_valid(`col`)) constraint named after the column.
     const jsonCheck = this.mariadb
       ? `EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS cc WHERE cc.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA ` +
@@ -234,9 +236,13 @@ export class MySQLReflection implements DialectReflection {
       const dataType = String(r.data_type);
       const columnType = String(r.column_type);
       const isJson = Number(r.is_json) === 1 && dataType.toLowerCase() === "longtext";
+      const type = mysqlTypeFromColumn(dataType, columnType, isJson);
+      if (type instanceof NullType) {
+        onWarning(`no type mapping for column "${String(r.tbl)}"."${String(r.name)}" of type ${columnType}; reflected as NullType.`);
+      }
       list.push({
         name: String(r.name),
-        type: mysqlTypeFromColumn(dataType, columnType, isJson),
+        type,
         databaseType: isJson ? "json" : columnType,
         nullable: String(r.nullable).toUpperCase() === "YES",
         default: normaliseDefault(r.dflt, extra, dataType, this.mariadb),

@@ -16,7 +16,9 @@ import type {
   ReflectedPrimaryKey,
   ReflectedUniqueConstraint,
   ReflectionScope,
+  ReflectionWarningHandler,
 } from "../../engine/reflection.js";
+import { defaultReflectionWarning } from "../../engine/index.js";
 import {
   ARRAY,
   BigInteger,
@@ -178,7 +180,8 @@ export class PostgresReflection implements DialectReflection {
     return str(r[0]?.def);
   }
 
-  async columns(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedColumn[]>> {
+  async columns(conn: Connection, scope: ReflectionScope, warn?: ReflectionWarningHandler): Promise<Map<string, ReflectedColumn[]>> {
+    const onWarning = warn ?? defaultReflectionWarning(conn);
     const r = await rows(
       conn,
       "SELECT c.relname AS tbl, a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS fmt, " +
@@ -211,7 +214,7 @@ export class PostgresReflection implements DialectReflection {
       const ident = str(row.ident) ?? "";
       const generated = (str(row.gen) ?? "") !== "";
       const dflt = generated ? undefined : str(row.dflt);
-      const type = this.#mapType(row, table, name, formatted);
+      const type = this.#mapType(row, table, name, formatted, onWarning);
       const list = out.get(table) ?? [];
       out.set(table, list);
       list.push({
@@ -235,7 +238,7 @@ export class PostgresReflection implements DialectReflection {
     return fill(out, scope, () => []);
   }
 
-  #mapType(row: Row, table: string, column: string, formatted: string): TypeEngine {
+  #mapType(row: Row, table: string, column: string, formatted: string, warn: ReflectionWarningHandler): TypeEngine {
     const labels = Array.isArray(row.labels) ? (row.labels as string[]) : undefined;
     const isArray = row.elemname !== null && row.elemname !== undefined;
     const base = isArray ? String(row.elemname) : String(row.typname);
@@ -251,7 +254,7 @@ export class PostgresReflection implements DialectReflection {
       item = mapScalarType(base, formatted);
     }
     if (item === undefined) {
-      console.warn(`athanor: no type mapping for column "${table}"."${column}" of type ${formatted}; reflected as NullType.`);
+      warn(`no type mapping for column "${table}"."${column}" of type ${formatted}; reflected as NullType.`);
       return new NullType();
     }
     return isArray ? new ARRAY(item) : item;

@@ -10,7 +10,7 @@
  */
 import { groupBy } from "../../util/index.js";
 import { SQLiteCompiler } from "./compiler.js";
-import { referentialAction } from "../../engine/index.js";
+import { defaultReflectionWarning, referentialAction } from "../../engine/index.js";
 import type { Connection } from "../../engine/connection.js";
 import type {
   DialectReflection,
@@ -21,6 +21,7 @@ import type {
   ReflectedPrimaryKey,
   ReflectedUniqueConstraint,
   ReflectionScope,
+  ReflectionWarningHandler,
 } from "../../engine/reflection.js";
 import {
   BigInteger,
@@ -263,9 +264,12 @@ export function parseSQLiteCreateIndex(sql: string | null | undefined): { elemen
 /**
  * The Athanor type of a declared SQLite type: the names Athanor and common
  * schemas write (BOOLEAN, DATETIME, NUMERIC(p, s), VARCHAR(n), JSON...), then
- * SQLite's affinity rules for any other name.
+ * SQLite's affinity rules for any other name. A name that none of these
+ * recognise (no INT, CHAR, CLOB, TEXT, BLOB, REAL, FLOA, DOUB in it) has
+ * NUMERIC affinity and is a `Numeric`, as SQLite stores it; `onUnknown` is
+ * told (the reflection reports it as a warning). An empty declared type is a `NullType`.
  */
-export function sqliteTypeFromDeclared(declared: string): TypeEngine {
+export function sqliteTypeFromDeclared(declared: string, onUnknown?: (declared: string) => void): TypeEngine {
   const text = declared.trim();
   if (text === "") return new NullType();
   const match = /^([^(]*?)\s*(?:\(\s*([^)]*)\))?\s*$/.exec(text);
@@ -332,6 +336,7 @@ export function sqliteTypeFromDeclared(declared: string): TypeEngine {
   if (name.includes("CHAR") || name.includes("CLOB") || name.includes("TEXT")) return new Text();
   if (name.includes("BLOB")) return new LargeBinary();
   if (name.includes("REAL") || name.includes("FLOA") || name.includes("DOUB")) return new Float();
+  onUnknown?.(text);
   return new Numeric(first, second);
 }
 
@@ -365,7 +370,8 @@ export class SQLiteReflection implements DialectReflection {
     return typeof value === "string" ? value : undefined;
   }
 
-  async columns(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedColumn[]>> {
+  async columns(conn: Connection, scope: ReflectionScope, warn?: ReflectionWarningHandler): Promise<Map<string, ReflectedColumn[]>> {
+    const onWarning = warn ?? defaultReflectionWarning(conn);
     const { from, where, params, schemaArg } = this.#scope(scope, true);
     const rows = (
       await conn.execDriverSql(
@@ -388,7 +394,11 @@ export class SQLiteReflection implements DialectReflection {
         const isPk = Number(c.pk) > 0;
         list.push({
           name: String(c.name),
-          type: sqliteTypeFromDeclared(declared),
+          type: sqliteTypeFromDeclared(declared, () =>
+            onWarning(
+              `no type mapping for column "${table}"."${String(c.name)}" of declared type ${declared}; reflected as Numeric (SQLite's NUMERIC affinity).`,
+            ),
+          ),
           databaseType: declared,
           nullable: Number(c.nn) === 0 && !(isPk && rowidAlias),
           default: c.dflt === null || c.dflt === undefined ? undefined : String(c.dflt),

@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   ARRAY,
   BigInteger,
@@ -22,6 +19,7 @@ import {
   UniqueConstraint,
   column,
   createEngine,
+  func,
   insert,
   inspect,
   select,
@@ -32,26 +30,7 @@ import {
   type Engine,
 } from "../../../src/index.js";
 import { describeEachBackend } from "../../support/suite.js";
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-
-function dataset(...parts: string[]): string {
-  const local = path.resolve(repoRoot, "..", "shared", "datasets", ...parts);
-  return existsSync(local) ? local : path.join("/work/shared/datasets", ...parts);
-}
-
-/** The Chinook script without its DROP/CREATE DATABASE and \c lines, split into statements. */
-function chinookStatements(): string[] {
-  const script = readFileSync(dataset("chinook", "Chinook_PostgreSql.sql"), "utf8")
-    .replace(/\/\*[\s\S]*?\*\//g, "")
-    .split("\n")
-    .filter((line) => !/^\s*(\\c|DROP DATABASE|CREATE DATABASE)/i.test(line))
-    .join("\n");
-  return script
-    .split(/;\s*\n/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
+import { chinookPostgresStatements, loadPgDump, type PgDumpLoad, pagilaDataScript, pagilaSchemaStatements } from "../../support/datasets.js";
 
 /** A column of a reflected table by name (reflected tables have untyped column collections). */
 function col(table: AnyTable, name: string): AnyColumn {
@@ -142,7 +121,7 @@ describeEachBackend(
         await conn.execDriverSql(`CREATE INDEX ix_books_lower_title ON ${HAND}.books (lower(title)) WHERE price IS NOT NULL`);
         await conn.execDriverSql(`CREATE VIEW ${HAND}.cheap_books AS SELECT id, title FROM ${HAND}.books WHERE price < 10`);
         await conn.execDriverSql(`CREATE DOMAIN ${HAND}.posint AS integer CHECK (VALUE > 0)`);
-        await conn.execDriverSql(`CREATE TABLE ${HAND}.odd (id serial PRIMARY KEY, spot point, n ${HAND}.posint)`);
+        await conn.execDriverSql(`CREATE TABLE ${HAND}.odd (id serial PRIMARY KEY, spot point, n ${HAND}.posint, doc tsvector)`);
         await conn.commit();
       });
     });
@@ -187,17 +166,48 @@ describeEachBackend(
       expect(await insp.getColumns("cheap_books", HAND)).toHaveLength(2);
     });
 
-    it("maps an unknown type to NullType with a warning", async () => {
-      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    it("maps an unknown type to NullType with a warning (onWarning, else the engine's logger)", async () => {
+      const expected = [
+        'no type mapping for column "odd"."spot" of type point; reflected as NullType.',
+        'no type mapping for column "odd"."doc" of type tsvector; reflected as NullType.',
+      ];
+      const warnings: string[] = [];
+      const odd = await inspect(ctx.engine, { onWarning: (m) => warnings.push(m) }).getColumns("odd", HAND);
+      expect(warnings).toEqual(expected);
+      expect(odd[0]).toMatchObject({ autoincrement: true });
+      expect(odd[0]?.default).toMatch(/^nextval\(/);
+      expect(odd[1]?.type).toBeInstanceOf(NullType);
+      expect(odd[1]?.databaseType).toBe("point");
+      expect(odd[2]?.type).toBeInstanceOf(Integer);
+      expect(odd[3]?.type).toBeInstanceOf(NullType);
+
+      // without onWarning: the engine logger's warn (a new engine: a new, empty database on PGlite)
+      const logged: string[] = [];
+      const engine = ctx.newEngine({ logger: { info: () => {}, debug: () => {}, warn: (m) => logged.push(m) } });
+      const name = `refl_warn_${process.pid}`;
+      await engine.connect(async (conn) => {
+        await conn.execDriverSql(`CREATE TABLE ${name} (id integer PRIMARY KEY, spot point, doc tsvector)`);
+        await conn.commit();
+      });
       try {
-        const odd = await inspect(ctx.engine).getColumns("odd", HAND);
-        expect(odd[0]).toMatchObject({ autoincrement: true });
-        expect(odd[0]?.default).toMatch(/^nextval\(/);
-        expect(odd[1]?.type).toBeInstanceOf(NullType);
-        expect(odd[2]?.type).toBeInstanceOf(Integer);
-        expect(warn).toHaveBeenCalledWith(expect.stringMatching(/"odd"\."spot".*point/));
+        const table = await Table.autoload(name, new MetaData(), engine);
+        expect(logged).toEqual([
+          `no type mapping for column "${name}"."spot" of type point; reflected as NullType.`,
+          `no type mapping for column "${name}"."doc" of type tsvector; reflected as NullType.`,
+        ]);
+        expect(col(table, "spot").type).toBeInstanceOf(NullType);
+        // the table is usable; a NullType column reads back as the driver gives it
+        await engine.connect(async (conn) => {
+          await conn.execute(insert(table).values({ id: 1, doc: "a fat cat" }));
+          const rows = (await conn.execute(select(col(table, "id"), col(table, "doc")).where(col(table, "id").eq(1)))).mappings();
+          expect(rows).toEqual([{ id: 1, doc: "'a' 'cat' 'fat'" }]);
+          await conn.commit();
+        });
       } finally {
-        warn.mockRestore();
+        await engine.connect(async (conn) => {
+          await conn.execDriverSql(`DROP TABLE ${name}`);
+          await conn.commit();
+        });
       }
     });
 
@@ -252,7 +262,7 @@ describeEachBackend(
       await resetSchema(ctx.engine, CHINOOK);
       await ctx.engine.connect(async (conn) => {
         await conn.execDriverSql(`SET search_path TO ${CHINOOK}`);
-        for (const statement of chinookStatements()) await conn.execDriverSql(statement);
+        for (const statement of chinookPostgresStatements()) await conn.execDriverSql(statement);
         await conn.commit();
         await conn.execDriverSql("SET search_path TO DEFAULT");
       });
@@ -332,7 +342,7 @@ describeEachBackend(
 
     it("reflects into MetaData: tables usable in statements", async () => {
       const metadata = new MetaData();
-      const tables = await metadata.reflect(ctx.engine, { schema: HAND });
+      const tables = await metadata.reflect(ctx.engine, { schema: HAND, onWarning: () => {} });
       expect([...tables.keys()].sort()).toEqual([`${HAND}.authors`, `${HAND}.books`, `${HAND}.odd`]);
       const authors = tables.get(`${HAND}.authors`) as Table;
       const books = tables.get(`${HAND}.books`) as Table;
@@ -357,12 +367,7 @@ describeEachBackend(
     it("round-trips: reflect, createAll in an empty database, reflect again", async () => {
       for (const schema of [HAND, CHINOOK]) {
         const metadata = new MetaData();
-        const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-        try {
-          await metadata.reflect(ctx.engine, { schema, only: schema === HAND ? ["authors", "books"] : undefined });
-        } finally {
-          warn.mockRestore();
-        }
+        await metadata.reflect(ctx.engine, { schema, only: schema === HAND ? ["authors", "books"] : undefined });
         const before = await ctx.engine.connect((conn) => describeSchema(conn, schema));
         const target = await emptyDatabase();
         try {
@@ -410,65 +415,11 @@ describeEachBackend(
   { only: ["pglite", "pg"] },
 );
 
-/** Splits a pg_dump script into statements (dollar quotes and string literals respected, comments dropped), without OWNER/GRANT/REVOKE. */
-function dumpStatements(file: string): string[] {
-  const src = readFileSync(file, "utf8");
-  const out: string[] = [];
-  let cur = "";
-  let dollar: string | undefined;
-  let quote = false;
-  let i = 0;
-  while (i < src.length) {
-    const ch = src.charAt(i);
-    if (dollar !== undefined) {
-      if (src.startsWith(dollar, i)) {
-        cur += dollar;
-        i += dollar.length;
-        dollar = undefined;
-      } else {
-        cur += ch;
-        i++;
-      }
-      continue;
-    }
-    if (quote) {
-      if (ch === "'") quote = false;
-      cur += ch;
-      i++;
-      continue;
-    }
-    if (ch === "'") quote = true;
-    if (ch === "-" && src.charAt(i + 1) === "-") {
-      const nl = src.indexOf("\n", i);
-      i = nl < 0 ? src.length : nl;
-      continue;
-    }
-    if (ch === "$") {
-      const tag = /^\$[A-Za-z_]*\$/.exec(src.slice(i, i + 40));
-      if (tag !== null) {
-        dollar = tag[0];
-        cur += dollar;
-        i += dollar.length;
-        continue;
-      }
-    }
-    if (ch === ";") {
-      if (cur.trim() !== "") out.push(cur.trim());
-      cur = "";
-      i++;
-      continue;
-    }
-    cur += ch;
-    i++;
-  }
-  if (cur.trim() !== "") out.push(cur.trim());
-  return out.filter((s) => !/OWNER TO|^GRANT|^REVOKE/i.test(s));
-}
-
 describeEachBackend(
   "PostgreSQL reflection of Pagila",
   (ctx) => {
     let db: Engine | undefined;
+    let load: PgDumpLoad;
     const dbName = `athanor_pagila_${process.pid}`;
 
     function pagila(): Engine {
@@ -485,12 +436,15 @@ describeEachBackend(
         db = createEngine((ctx.backend.url as string).replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`));
       }
       await pagila().connect(async (conn) => {
-        for (const statement of dumpStatements(dataset("pagila", "pagila-schema.sql"))) await conn.execDriverSql(statement);
+        for (const statement of pagilaSchemaStatements()) await conn.execDriverSql(statement);
         await conn.commit();
         // the dump empties search_path for its session; the pooled connection must not keep that
         await conn.execDriverSql("RESET search_path");
         await conn.commit();
       });
+      const started = performance.now();
+      load = await pagila().connect((conn) => loadPgDump(conn, pagilaDataScript()));
+      console.log(`pagila data on ${ctx.backend.id}: ${[...load.rows.values()].reduce((a, b) => a + b, 0)} rows, ${load.statements} statements, ${Math.round(performance.now() - started)} ms`);
     }, 120_000);
 
     afterAll(async () => {
@@ -501,22 +455,19 @@ describeEachBackend(
 
     it("reflects every table in 8 queries, with enums, domains, arrays, keys and indexes", async () => {
       const warnings: string[] = [];
-      const warn = vi.spyOn(console, "warn").mockImplementation((message: string) => {
-        warnings.push(message);
-      });
       let queries = 0;
       const off = pagila().events.on("beforeExecute", () => {
         queries++;
       });
       let tables: ReadonlyMap<string, AnyTable>;
       try {
-        tables = await new MetaData().reflect(pagila(), { schema: "public" });
+        tables = await new MetaData().reflect(pagila(), { schema: "public", onWarning: (m) => warnings.push(m) });
       } finally {
         off();
-        warn.mockRestore();
       }
       expect(queries).toBe(8);
-      expect(warnings).toEqual([expect.stringMatching(/"film"\."fulltext".*tsvector/)]);
+      expect(warnings).toEqual(['no type mapping for column "film"."fulltext" of type tsvector; reflected as NullType.']);
+      expect(tables.get("public.film")?.c.fulltext?.type).toBeInstanceOf(NullType);
       expect([...tables.keys()].map((k) => k.replace(/^public\./, "")).sort()).toEqual([
         "actor",
         "address",
@@ -564,6 +515,75 @@ describeEachBackend(
       expect(await insp.getViewNames("public")).toContain("film_list");
       expect(await insp.getEnums("public")).toContainEqual({ name: "mpaa_rating", schema: "public", labels: ["G", "PG", "PG-13", "R", "NC-17"] });
     }, 60_000);
+
+    it("loads all of Pagila's data: every table has exactly the rows of its COPY block", async () => {
+      // 21 COPY blocks (the payment partitions are loaded directly), 49,636 rows in all.
+      expect(load.rows.size).toBe(21);
+      expect([...load.rows.values()].reduce((a, b) => a + b, 0)).toBe(49_636);
+      expect(load.rows.get("public.rental")).toBe(16_044);
+      expect(load.rows.get("public.film")).toBe(1_000);
+      const counts = await pagila().connect(async (conn) => {
+        const out = new Map<string, number>();
+        for (const table of load.rows.keys()) {
+          out.set(table, Number((await conn.execDriverSql(`SELECT count(*) AS n FROM ${table}`)).scalar()));
+        }
+        return out;
+      });
+      expect(counts).toEqual(load.rows);
+      const partitions = [...load.rows].filter(([t]) => t.startsWith("public.payment_p")).reduce((a, [, n]) => a + n, 0);
+      const payments = await pagila().connect(async (conn) => Number((await conn.execDriverSql("SELECT count(*) FROM public.payment")).scalar()));
+      expect(payments).toBe(partitions);
+      // NULLs (\\N), arrays and tsvectors arrived as such
+      const film = await pagila().connect(async (conn) =>
+        (await conn.execDriverSql("SELECT original_language_id, special_features, fulltext::text AS ft FROM public.film WHERE film_id = 1")).mappings(),
+      );
+      expect(film).toEqual([{ original_language_id: null, special_features: ["Deleted Scenes", "Behind the Scenes"], ft: expect.stringMatching(/^'academi':1 /) as unknown }]);
+    });
+
+    it("runs joined queries through reflected tables", async () => {
+      const metadata = new MetaData();
+      const tables = await metadata.reflect(pagila(), { schema: "public", only: ["film_category", "payment", "rental"], onWarning: () => {} });
+      const t = (name: string): AnyTable => tables.get(`public.${name}`) ?? (metadata.tables.get(`public.${name}`) as AnyTable);
+      const [category, filmCategory, film] = [t("category"), t("film_category"), t("film")];
+      const n = func.count().label("n");
+      const perCategory = select(col(category, "name"), n)
+        .selectFrom(filmCategory.join(category).join(film))
+        .groupBy(col(category, "name"))
+        .orderBy(col(category, "name"));
+      const rows = await pagila().connect(async (conn) => (await conn.execute(perCategory)).mappings());
+      expect(rows).toHaveLength(16);
+      // this Pagila gives many films several categories: 2,367 film_category rows, every one joined
+      expect(rows.reduce((a, r) => a + Number(r.n), 0)).toBe(load.rows.get("public.film_category"));
+      expect(rows.reduce((a, r) => a + Number(r.n), 0)).toBe(2_367);
+      expect(rows.find((r) => r.name === "Sports")).toEqual({ name: "Sports", n: 145 });
+
+      // the best customer: payment (its foreign keys are on the partitions only, so explicit ONs), then
+      // rental -> inventory -> film through the foreign keys reflection found
+      const [payment, rental, inventory, customer] = [t("payment"), t("rental"), t("inventory"), t("customer")];
+      const total = func.sum(col(payment, "amount")).label("total");
+      const top = select(col(customer, "customer_id"), col(customer, "last_name"), total, func.count(col(film, "film_id")).label("films"))
+        .selectFrom(
+          payment
+            .join(rental, col(rental, "rental_id").eq(col(payment, "rental_id")))
+            .join(inventory)
+            .join(film)
+            .join(customer, col(customer, "customer_id").eq(col(payment, "customer_id"))),
+        )
+        .groupBy(col(customer, "customer_id"), col(customer, "last_name"))
+        .orderBy(total.desc(), col(customer, "customer_id"))
+        .limit(1);
+      const best = await pagila().connect(async (conn) => (await conn.execute(top)).mappings());
+      const raw = await pagila().connect(async (conn) =>
+        (
+          await conn.execDriverSql(
+            "SELECT c.customer_id, sum(p.amount)::text AS total FROM public.payment p JOIN public.customer c USING (customer_id) " +
+              "GROUP BY c.customer_id ORDER BY sum(p.amount) DESC, c.customer_id LIMIT 1",
+          )
+        ).mappings(),
+      );
+      expect(best[0]?.customer_id).toBe(raw[0]?.customer_id);
+      expect(globalThis.String(best[0]?.total)).toBe(raw[0]?.total);
+    });
   },
   { only: ["pglite", "pg"] },
 );

@@ -6,6 +6,7 @@
  */
 import { inspect, type Connection, type Engine } from "../engine/index.js";
 import { text } from "../sql/index.js";
+import { assertSchema } from "./codegen.js";
 
 /** Options of {@link inspectCommand}. */
 export interface InspectOptions {
@@ -47,6 +48,7 @@ async function rowEstimates(conn: Connection, dialect: string, schema: string | 
 export async function inspectCommand(engine: Engine, options: InspectOptions = {}): Promise<string> {
   const insp = inspect(engine);
   const schema = options.schema;
+  if (schema !== undefined) await assertSchema(insp, schema);
   const tables = (await insp.getTableNames(schema)).sort();
   const scope = { schema, tables };
   const [columns, pks, fks, indexes, uniques] = await Promise.all([

@@ -3,23 +3,52 @@
  * The `athanor` command. The only code that reads argv and the environment.
  *
  *   athanor inspect --url URL [--schema S]
+ *   athanor codegen --url URL [--schema S] [--tables a,b] [--out FILE]
  *
  * @module
  */
-import { realpathSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import "../dialects/builtin.js";
-import { createEngine } from "../engine/index.js";
-import { AthanorError } from "../errors/index.js";
+import { URL, createEngine, type EngineOptions } from "../engine/index.js";
+import { AthanorError, ArgumentError } from "../errors/index.js";
+import { codegenCommand } from "./codegen.js";
 import { inspectCommand } from "./inspect.js";
 
 const USAGE = `Usage:
-  athanor inspect --url URL [--schema SCHEMA]   print tables, columns, keys, indexes and row estimates
+  athanor inspect --url URL [--schema SCHEMA]
+      print tables, columns, keys, indexes and row estimates
+  athanor codegen --url URL [--schema SCHEMA] [--tables a,b] [--out FILE]
+      write a TypeScript module with typed Table definitions for the database
+      (--tables: only these tables and the tables they refer to; stdout without --out)
 
-The URL may also come from DATABASE_URL. Examples:
+The URL may also come from DATABASE_URL. Both commands only read the database;
+a SQLite file that does not exist is an error (it is never created). Examples:
   athanor inspect --url postgresql://app@localhost/shop
-  athanor inspect --url sqlite:///data/app.db`;
+  athanor inspect --url sqlite:///data/app.db
+  athanor codegen --url postgresql://app@localhost/shop --schema sales --out src/db/schema.ts
+See docs/codegen.md.`;
+
+const COMMANDS = new Set(["inspect", "codegen"]);
+
+/**
+ * The engine options of a command that only reads: one connection, a finite
+ * connect timeout, and on SQLite `fileMustExist` (better-sqlite3 would
+ * otherwise create an empty file for a mistyped path).
+ */
+function readOnlyEngine(url: string): ReturnType<typeof createEngine> {
+  const parsed = URL.parse(url);
+  const options: EngineOptions = { poolSize: 1, connectTimeout: 10_000 };
+  if (parsed.dialect === "sqlite" && parsed.database !== undefined && parsed.database !== "" && parsed.database !== ":memory:") {
+    if (!existsSync(parsed.database)) {
+      throw new ArgumentError(`No SQLite database file at ${resolve(parsed.database)} (a command that only reads never creates one; check the path).`);
+    }
+    return createEngine(parsed, { ...options, connectArgs: { fileMustExist: true } });
+  }
+  return createEngine(parsed, options);
+}
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
@@ -28,7 +57,13 @@ export async function main(argv: readonly string[], out: (text: string) => void,
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { url: { type: "string" }, schema: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        url: { type: "string" },
+        schema: { type: "string" },
+        tables: { type: "string" },
+        out: { type: "string", short: "o" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     err(`${(error as Error).message}\n\n${USAGE}`);
@@ -39,19 +74,43 @@ export async function main(argv: readonly string[], out: (text: string) => void,
     out(USAGE);
     return command === undefined && parsed.values.help !== true ? 2 : 0;
   }
-  if (command !== "inspect") {
+  if (!COMMANDS.has(command)) {
     err(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
   const url = parsed.values.url ?? process.env.DATABASE_URL;
   if (url === undefined || url === "") {
-    err(`inspect needs a database URL: --url URL (or DATABASE_URL).\n\n${USAGE}`);
+    err(`${command} needs a database URL: --url URL (or DATABASE_URL).\n\n${USAGE}`);
+    return 2;
+  }
+  const tables = parsed.values.tables
+    ?.split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+  if (parsed.values.tables !== undefined && (command !== "codegen" || tables?.length === 0)) {
+    err(`--tables ${command === "codegen" ? "needs at least one table name" : "is an option of codegen"}.\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.values.out !== undefined && command !== "codegen") {
+    err(`--out is an option of codegen.\n\n${USAGE}`);
     return 2;
   }
   let engine;
   try {
-    engine = createEngine(url, { poolSize: 1, connectTimeout: 10_000 });
-    out(await inspectCommand(engine, { schema: parsed.values.schema }));
+    engine = readOnlyEngine(url);
+    if (command === "inspect") {
+      out(await inspectCommand(engine, { schema: parsed.values.schema }));
+      return 0;
+    }
+    const source = await codegenCommand(engine, { schema: parsed.values.schema, tables });
+    if (parsed.values.out === undefined) {
+      out(source);
+    } else {
+      const file = resolve(parsed.values.out);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, source);
+      out(`athanor: wrote ${file}`);
+    }
     return 0;
   } catch (error) {
     err(`athanor: ${error instanceof AthanorError ? `${error.name}: ${error.message}` : String(error)}`);

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Connection } from "../../src/index.js";
+import { inspect, type Connection, type Engine } from "../../src/index.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -343,4 +343,42 @@ export async function loadPgDump(conn: Connection, script: string, options: PgDu
 /** Pagila's data script (pg_dump with COPY blocks). */
 export function pagilaDataScript(): string {
   return readDataset("pagila", "pagila-data.sql");
+}
+
+// -- comparing reflections --------------------------------------------------
+
+export interface DescribeOptions {
+  /** Keep each column's `databaseType` (the database's own type text); default true. */
+  readonly databaseTypes?: boolean;
+}
+
+/**
+ * Everything the Inspector says about the tables of a schema, as plain data
+ * (types by their `typeName`), sorted by table: what a round trip must keep.
+ */
+export async function describeSchema(bind: Engine | Connection, schema?: string, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
+  const insp = inspect(bind, { onWarning: () => {} });
+  const scope = { schema };
+  const plain = <V>(m: Map<string, V>): Record<string, V> => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const columns = await insp.getMultiColumns(scope);
+  return {
+    tables: await insp.getTableNames(schema),
+    columns: plain(
+      new Map(
+        [...columns].map(([t, cols]) => [
+          t,
+          cols.map((c) => {
+            const { databaseType, ...rest } = c;
+            return { ...rest, type: c.type.typeName, ...(options.databaseTypes === false ? {} : { databaseType }) };
+          }),
+        ]),
+      ),
+    ),
+    pks: plain(await insp.getMultiPkConstraint(scope)),
+    fks: plain(await insp.getMultiForeignKeys(scope)),
+    indexes: plain(await insp.getMultiIndexes(scope)),
+    uniques: plain(await insp.getMultiUniqueConstraints(scope)),
+    checks: plain(await insp.getMultiCheckConstraints(scope)),
+    comments: plain(await insp.getMultiTableComment(scope)),
+  };
 }

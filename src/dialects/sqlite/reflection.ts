@@ -44,6 +44,22 @@ import {
 
 type Row = Record<string, unknown>;
 
+/**
+ * Runs a catalog query. A schema (attached database) that does not exist
+ * makes SQLite fail with "no such table: x.sqlite_master" or "unknown
+ * database x": that reads as no rows, so the Inspector can raise
+ * NoSuchSchemaError with the list of schemas.
+ */
+async function rowsOf(conn: Connection, sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+  try {
+    return (await conn.execDriverSql(sql, params)).mappings() as Row[];
+  } catch (error) {
+    const message = error instanceof Error ? error.message : "";
+    if (/no such table: [^\s]+\.sqlite_master|unknown database /i.test(message)) return [];
+    throw error;
+  }
+}
+
 /** A token of SQL text: its kind, its text as written and, for identifiers, the unquoted name. */
 interface Token {
   readonly kind: "word" | "ident" | "string" | "punct" | "number";
@@ -365,21 +381,19 @@ export class SQLiteReflection implements DialectReflection {
 
   async viewDefinition(conn: Connection, view: string, schema: string | undefined): Promise<string | undefined> {
     const master = this.#master(schema);
-    const result = await conn.execDriverSql(`SELECT sql FROM ${master} WHERE type = 'view' AND name = ?`, [view]);
-    const value = result.scalar();
+    const value = (await rowsOf(conn, `SELECT sql FROM ${master} WHERE type = 'view' AND name = ?`, [view]))[0]?.sql;
     return typeof value === "string" ? value : undefined;
   }
 
   async columns(conn: Connection, scope: ReflectionScope, warn?: ReflectionWarningHandler): Promise<Map<string, ReflectedColumn[]>> {
     const onWarning = warn ?? defaultReflectionWarning(conn);
     const { from, where, params, schemaArg } = this.#scope(scope, true);
-    const rows = (
-      await conn.execDriverSql(
-        `SELECT m.name AS tbl, m.sql AS tsql, p.cid, p.name, p.type, p."notnull" AS nn, p.dflt_value AS dflt, p.pk, p.hidden ` +
-          `${from} JOIN pragma_table_xinfo(m.name, ${schemaArg}) AS p ${where} ORDER BY m.name, p.cid`,
-        params,
-      )
-    ).mappings() as Row[];
+    const rows = await rowsOf(
+      conn,
+      `SELECT m.name AS tbl, m.sql AS tsql, p.cid, p.name, p.type, p."notnull" AS nn, p.dflt_value AS dflt, p.pk, p.hidden ` +
+        `${from} JOIN pragma_table_xinfo(m.name, ${schemaArg}) AS p ${where} ORDER BY m.name, p.cid`,
+      params,
+    );
     const result = this.#emptyMap<ReflectedColumn[]>(scope, rows, () => []);
     const byTable = groupBy(rows, (r) => String(r.tbl));
     for (const [table, cols] of byTable) {
@@ -414,13 +428,12 @@ export class SQLiteReflection implements DialectReflection {
 
   async primaryKeys(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedPrimaryKey>> {
     const { from, where, params, schemaArg } = this.#scope(scope, false);
-    const rows = (
-      await conn.execDriverSql(
-        `SELECT m.name AS tbl, m.sql AS tsql, p.name, p.pk ${from} ` +
-          `LEFT JOIN pragma_table_info(m.name, ${schemaArg}) AS p ON p.pk > 0 ${where} ORDER BY m.name, p.pk`,
-        params,
-      )
-    ).mappings() as Row[];
+    const rows = await rowsOf(
+      conn,
+      `SELECT m.name AS tbl, m.sql AS tsql, p.name, p.pk ${from} ` +
+        `LEFT JOIN pragma_table_info(m.name, ${schemaArg}) AS p ON p.pk > 0 ${where} ORDER BY m.name, p.pk`,
+      params,
+    );
     const result = this.#emptyMap<ReflectedPrimaryKey>(scope, rows, () => ({ name: undefined, columns: [] }));
     for (const [table, cols] of groupBy(rows, (r) => String(r.tbl))) {
       const columns = cols.filter((c) => c.name !== null && c.name !== undefined).map((c) => String(c.name));
@@ -433,16 +446,15 @@ export class SQLiteReflection implements DialectReflection {
   async foreignKeys(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedForeignKey[]>> {
     const { from, where, params, schemaArg } = this.#scope(scope, false);
     // A foreign key written without referred columns refers to the primary key of the referred table.
-    const rows = (
-      await conn.execDriverSql(
-        `SELECT m.name AS tbl, m.sql AS tsql, f.id, f.seq, f."table" AS rtable, f."from" AS col, ` +
-          `COALESCE(f."to", r.name) AS rcol, f.on_update, f.on_delete ${from} ` +
-          `LEFT JOIN pragma_foreign_key_list(m.name, ${schemaArg}) AS f ` +
-          `LEFT JOIN pragma_table_info(f."table", ${schemaArg}) AS r ON f."to" IS NULL AND r.pk = f.seq + 1 ` +
-          `${where} ORDER BY m.name, f.id, f.seq`,
-        params,
-      )
-    ).mappings() as Row[];
+    const rows = await rowsOf(
+      conn,
+      `SELECT m.name AS tbl, m.sql AS tsql, f.id, f.seq, f."table" AS rtable, f."from" AS col, ` +
+        `COALESCE(f."to", r.name) AS rcol, f.on_update, f.on_delete ${from} ` +
+        `LEFT JOIN pragma_foreign_key_list(m.name, ${schemaArg}) AS f ` +
+        `LEFT JOIN pragma_table_info(f."table", ${schemaArg}) AS r ON f."to" IS NULL AND r.pk = f.seq + 1 ` +
+        `${where} ORDER BY m.name, f.id, f.seq`,
+      params,
+    );
     const result = this.#emptyMap<ReflectedForeignKey[]>(scope, rows, () => []);
     for (const [table, allRows] of groupBy(rows, (r) => String(r.tbl))) {
       const fkRows = allRows.filter((r) => r.id !== null && r.id !== undefined);
@@ -507,7 +519,7 @@ export class SQLiteReflection implements DialectReflection {
 
   async checkConstraints(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedCheckConstraint[]>> {
     const { from, where, params } = this.#scope(scope, false);
-    const rows = (await conn.execDriverSql(`SELECT m.name AS tbl, m.sql AS tsql ${from} ${where} ORDER BY m.name`, params)).mappings() as Row[];
+    const rows = await rowsOf(conn, `SELECT m.name AS tbl, m.sql AS tsql ${from} ${where} ORDER BY m.name`, params);
     const result = this.#emptyMap<ReflectedCheckConstraint[]>(scope, rows, () => []);
     for (const r of rows) result.set(String(r.tbl), parseSQLiteCreateTable(r.tsql as string | null).checks);
     return result;
@@ -516,7 +528,7 @@ export class SQLiteReflection implements DialectReflection {
   /** SQLite has no table comments: every table of the scope maps to `undefined` (still one query, to list them). */
   async tableComments(conn: Connection, scope: ReflectionScope): Promise<Map<string, string | undefined>> {
     const { from, where, params } = this.#scope(scope, false);
-    const rows = (await conn.execDriverSql(`SELECT m.name AS tbl ${from} ${where} ORDER BY m.name`, params)).mappings() as Row[];
+    const rows = await rowsOf(conn, `SELECT m.name AS tbl ${from} ${where} ORDER BY m.name`, params);
     const result = new Map<string, string | undefined>();
     for (const table of scope.tables ?? []) result.set(table, undefined);
     for (const r of rows) result.set(String(r.tbl), undefined);
@@ -528,17 +540,16 @@ export class SQLiteReflection implements DialectReflection {
     const { from, where, params, schemaArg } = this.#scope(scope, false);
     const master = this.#master(scope.schema);
     // LEFT JOINs keep one row (with a NULL index) for a table without any, so it gets its empty entry.
-    return (
-      await conn.execDriverSql(
-        `SELECT m.name AS tbl, m.sql AS tsql, il.name AS idx, il."unique" AS uniq, s.sql AS isql, ` +
-          `ix.seqno, ix.cid, ix.name AS col ${from} ` +
-          `LEFT JOIN pragma_index_list(m.name, ${schemaArg}) AS il ON il.origin = '${origin}' ` +
-          `LEFT JOIN pragma_index_xinfo(il.name, ${schemaArg}) AS ix ON ix."key" = 1 ` +
-          `LEFT JOIN ${master} AS s ON s.type = 'index' AND s.name = il.name ` +
-          `${where} ORDER BY m.name, il.name, ix.seqno`,
-        params,
-      )
-    ).mappings() as Row[];
+    return await rowsOf(
+      conn,
+      `SELECT m.name AS tbl, m.sql AS tsql, il.name AS idx, il."unique" AS uniq, s.sql AS isql, ` +
+        `ix.seqno, ix.cid, ix.name AS col ${from} ` +
+        `LEFT JOIN pragma_index_list(m.name, ${schemaArg}) AS il ON il.origin = '${origin}' ` +
+        `LEFT JOIN pragma_index_xinfo(il.name, ${schemaArg}) AS ix ON ix."key" = 1 ` +
+        `LEFT JOIN ${master} AS s ON s.type = 'index' AND s.name = il.name ` +
+        `${where} ORDER BY m.name, il.name, ix.seqno`,
+      params,
+    );
   }
 
   #master(schema: string | undefined): string {
@@ -562,12 +573,11 @@ export class SQLiteReflection implements DialectReflection {
   }
 
   async #names(conn: Connection, schema: string | undefined, type: "table" | "view"): Promise<string[]> {
-    const rows = (
-      await conn.execDriverSql(
-        `SELECT name FROM ${this.#master(schema)} WHERE type = ? AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
-        [type],
-      )
-    ).mappings() as Row[];
+    const rows = await rowsOf(
+      conn,
+      `SELECT name FROM ${this.#master(schema)} WHERE type = ? AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
+      [type],
+    );
     return rows.map((r) => String(r.name));
   }
 

@@ -1,5 +1,5 @@
 /** SQLite reflection: PRAGMA-based batch queries on a hand-written schema and on Chinook. */
-import { beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Connection, DialectReflection, ReflectionScope } from "../../../src/engine/index.js";
 import { sqliteTypeFromDeclared } from "../../../src/dialects/sqlite/index.js";
 import {
@@ -20,10 +20,18 @@ import {
   Text,
   Time,
   column,
+  createEngine,
+  insert,
+  inspect,
+  NoSuchSchemaError,
+  NoSuchTableError,
+  select,
   text,
+  type Engine,
 } from "../../../src/index.js";
 import { describeEachBackend } from "../../support/suite.js";
-import { CHINOOK_TABLES, loadChinookSQLite } from "../../support/datasets.js";
+import { CHINOOK_TABLES, describeSchema, loadChinookSQLite } from "../../support/datasets.js";
+import { sqliteFilePath } from "../../support/backends.js";
 
 const HAND_DDL = [
   `CREATE TABLE parent (
@@ -352,6 +360,109 @@ describeEachBackend(
         status: "String(5)",
       });
       expect(cols.get("own_types")!.find((c) => c.name === "flag")!.nullable).toBe(false);
+    });
+  },
+  { only: ["sqlite-memory"] },
+);
+
+describeEachBackend(
+  "SQLite reflection round trip",
+  () => {
+    const engines: Engine[] = [];
+    function engine(url: string): Engine {
+      const e = createEngine(url);
+      engines.push(e);
+      return e;
+    }
+    let source: Engine;
+    beforeAll(async () => {
+      source = engine("sqlite+better-sqlite3://");
+      await source.connect((conn) => loadChinookSQLite(conn));
+      await source.connect(async (conn) => {
+        await conn.execDriverSql(
+          'CREATE VIEW "TrackView" AS SELECT t."TrackId", t."Name", a."Title" AS "Album" FROM "Track" t JOIN "Album" a ON a."AlbumId" = t."AlbumId"',
+        );
+        await conn.commit();
+      });
+    });
+    afterAll(async () => {
+      await Promise.all(engines.map((e) => e.dispose()));
+    });
+
+    it("reflects Chinook, creates it in an empty database (memory and file), and reflects the same description", async () => {
+      const metadata = new MetaData();
+      const tables = await metadata.reflect(source);
+      expect([...tables.keys()].sort()).toEqual([...CHINOOK_TABLES].sort());
+      const before = await describeSchema(source, undefined, { databaseTypes: false });
+      for (const url of ["sqlite+better-sqlite3://", `sqlite+better-sqlite3:///${sqliteFilePath("chinook-rt")}`]) {
+        const target = engine(url);
+        await metadata.createAll(target);
+        const after = await describeSchema(target, undefined, { databaseTypes: false });
+        expect(after).toEqual(before);
+        // the reflected tables work in statements on the new database
+        const artist = tables.get("Artist")!;
+        const album = tables.get("Album")!;
+        await target.connect(async (conn) => {
+          await conn.execute(insert(artist).values({ Name: "Ada" }));
+          const artistId = (await conn.execute(select(artist.c.ArtistId!).where(artist.c.Name!.eq("Ada")))).scalar();
+          expect(artistId).toBe(1); // INTEGER PRIMARY KEY: the rowid, assigned by the database
+          await conn.execute(insert(album).values({ Title: "Notes", ArtistId: artistId }));
+          const rows = (await conn.execute(select(album.c.Title!, artist.c.Name!).selectFrom(album.join(artist)))).mappings();
+          expect(rows).toEqual([{ Title: "Notes", Name: "Ada" }]);
+          await conn.commit();
+        });
+      }
+      // the source's description, checked in part, so that "equal" is not "equally empty"
+      const d = before as { fks: Record<string, { name: string; referredTable: string }[]>; indexes: Record<string, unknown[]>; columns: Record<string, unknown[]> };
+      // (the SQLite script's foreign keys have no CONSTRAINT names)
+      expect(d.fks.Track?.map((f) => [f.name, f.referredTable])).toEqual([
+        [undefined, "Album"],
+        [undefined, "Genre"],
+        [undefined, "MediaType"],
+      ]);
+      expect((before.pks as Record<string, unknown>).PlaylistTrack).toEqual({ name: "PK_PlaylistTrack", columns: ["PlaylistId", "TrackId"] });
+      expect(d.indexes.Track).toHaveLength(3);
+      expect(d.columns.Invoice).toHaveLength(9);
+    });
+
+    it("reflects with only, schema and views; autoloads; uses the tables in statements", async () => {
+      const onlyMeta = new MetaData();
+      const only = await onlyMeta.reflect(source, { only: ["InvoiceLine"] });
+      // InvoiceLine, then what its foreign keys refer to, ring by ring
+      expect([...only.keys()].sort()).toEqual(["Artist", "Album", "Customer", "Employee", "Genre", "Invoice", "InvoiceLine", "MediaType", "Track"].sort());
+
+      const withViews = await new MetaData().reflect(source, { schema: "main", views: true });
+      expect(withViews.has("main.TrackView")).toBe(true);
+      const view = withViews.get("main.TrackView")!;
+      expect(view.primaryKey.columns.length).toBe(0);
+      expect(view.foreignKeys).toEqual([]);
+      const rows = await source.connect(async (conn) =>
+        (await conn.execute(select(view.c.Name!, view.c.Album!).where(view.c.TrackId!.eq(1)))).mappings(),
+      );
+      expect(rows).toEqual([{ Name: "For Those About To Rock (We Salute You)", Album: "For Those About To Rock We Salute You" }]);
+      expect((await new MetaData().reflect(source)).has("TrackView")).toBe(false);
+
+      const metadata = new MetaData();
+      const track = await Table.autoload("Track", metadata, source);
+      expect([...metadata.tables.keys()].sort()).toEqual(["Album", "Artist", "Genre", "MediaType", "Track"]);
+      expect(track.c.UnitPrice!.type).toBeInstanceOf(Numeric);
+      const genre = metadata.tables.get("Genre")!;
+      await source.connect(async (conn) => {
+        await conn.execute(insert(genre).values({ GenreId: 100, Name: "Test genre" }));
+        await conn.execute(insert(track).values({ TrackId: 10_000, Name: "t", MediaTypeId: 1, GenreId: 100, Milliseconds: 1, UnitPrice: "0.99" }));
+        const got = (await conn.execute(select(track.c.Name!, genre.c.Name!.label("genre")).selectFrom(track.join(genre)).where(genre.c.GenreId!.eq(100)))).mappings();
+        expect(got).toEqual([{ Name: "t", genre: "Test genre" }]);
+        await conn.rollback();
+      });
+    });
+
+    it("names what is missing: NoSuchTableError, NoSuchSchemaError", async () => {
+      await expect(Table.autoload("Nope", new MetaData(), source)).rejects.toThrow(NoSuchTableError);
+      await expect(Table.autoload("Nope", new MetaData(), source)).rejects.toThrow('No table named "Nope".');
+      await expect(new MetaData().reflect(source, { only: ["Album", "Nope"] })).rejects.toThrow(NoSuchTableError);
+      await expect(new MetaData().reflect(source, { schema: "nowhere" })).rejects.toThrow(NoSuchSchemaError);
+      await expect(new MetaData().reflect(source, { schema: "nowhere" })).rejects.toThrow('No schema named "nowhere"; the database has: main.');
+      await expect(inspect(source).getColumns("Album", "nowhere")).rejects.toThrow(NoSuchSchemaError);
     });
   },
   { only: ["sqlite-memory"] },

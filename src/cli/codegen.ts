@@ -53,6 +53,33 @@ export interface CodegenSource {
    * (SERIAL) column; any other `nextval` default becomes a {@link Sequence}.
    */
   readonly ownedSequences?: ReadonlyMap<string, string> | undefined;
+  /** PostgreSQL: the numbering of the schema's sequences, by name (only what differs from the defaults is written). */
+  readonly sequenceOptions?: ReadonlyMap<string, SequenceFacts> | undefined;
+}
+
+/** A sequence's numbering as the catalog gives it (integers as decimal text). */
+export interface SequenceFacts {
+  readonly start: string;
+  readonly increment: string;
+  readonly min: string;
+  readonly max: string;
+  readonly cache: string;
+  readonly cycle: boolean;
+}
+
+/** The options of `new Sequence(...)` that differ from CREATE SEQUENCE's defaults. */
+function sequenceNumbering(facts: SequenceFacts | undefined): string[] {
+  if (facts === undefined) return [];
+  const int = (v: string): string => (Number.isSafeInteger(Number(v)) ? String(Number(v)) : `${v}n`);
+  const ascending = !facts.increment.startsWith("-");
+  const out: string[] = [];
+  if (facts.start !== (ascending ? facts.min : facts.max)) out.push(`start: ${int(facts.start)}`);
+  if (facts.increment !== "1") out.push(`increment: ${int(facts.increment)}`);
+  if (facts.min !== (ascending ? "1" : "-9223372036854775808")) out.push(`minValue: ${int(facts.min)}`);
+  if (facts.max !== (ascending ? "9223372036854775807" : "-1")) out.push(`maxValue: ${int(facts.max)}`);
+  if (facts.cache !== "1") out.push(`cache: ${int(facts.cache)}`);
+  if (facts.cycle) out.push("cycle: true");
+  return out;
 }
 
 const RESERVED = new Set(
@@ -119,6 +146,7 @@ class Emitter {
     readonly dialect: string,
     readonly schema: string | undefined,
     taken: Set<string>,
+    readonly sequenceOptions: ReadonlyMap<string, SequenceFacts> | undefined,
   ) {
     this.taken = taken;
   }
@@ -174,8 +202,14 @@ class Emitter {
         const length = (type as StringType).length;
         return length === undefined ? this.plain(name) : { code: `new ${this.use(name)}(${length})`, note: undefined };
       }
-      case "datetime":
-        return (type as DateTime).timezone ? { code: `new ${this.use("DateTime")}({ timezone: true })`, note: undefined } : this.plain("DateTime");
+      case "datetime": {
+        const options: string[] = [];
+        if ((type as DateTime).timezone) options.push("timezone: true");
+        // fractional-second digits, on types that carry them
+        const precision = (type as { precision?: unknown }).precision;
+        if (typeof precision === "number") options.push(`precision: ${precision}`);
+        return options.length === 0 ? this.plain("DateTime") : { code: `new ${this.use("DateTime")}(${objectLiteral(options)})`, note: undefined };
+      }
       case "enum":
         return { code: this.enumType(type as Enum), note: undefined };
       case "array": {
@@ -199,7 +233,8 @@ class Emitter {
     let known = this.sequences.get(key);
     if (known === undefined) {
       // `metadata` gives it the MetaData's schema and registers it, so createAll creates it first.
-      const code = `new ${this.use("Sequence")}(${str(seq.name)}, ${other ? `{ schema: ${str(seq.schema as string)} }` : "{ metadata }"})`;
+      const numbering = other ? [] : sequenceNumbering(this.sequenceOptions?.get(seq.name));
+      const code = `new ${this.use("Sequence")}(${str(seq.name)}, ${other ? `{ schema: ${str(seq.schema as string)} }` : objectLiteral(["metadata", ...numbering])})`;
       known = { id: this.unique(`${tableIdentifier(seq.name)}Sequence`), code };
       this.sequences.set(key, known);
     }
@@ -281,7 +316,7 @@ function sortTables(tables: readonly CodegenTable[]): CodegenTable[] {
 export function generateModule(source: CodegenSource): string {
   const tables = sortTables([...source.tables].sort((a, b) => a.name.localeCompare(b.name)));
   const taken = new Set<string>(["metadata"]);
-  const emitter = new Emitter(source.dialect, source.schema, taken);
+  const emitter = new Emitter(source.dialect, source.schema, taken, source.sequenceOptions);
   const ids = new Map<string, string>();
   for (const table of tables) ids.set(table.name, emitter.unique(tableIdentifier(table.name)));
   const sequenceUses = new Map<string, number>();
@@ -406,6 +441,7 @@ function tableBlock(table: CodegenTable, source: CodegenSource, emitter: Emitter
     items.push(`new ${emitter.use("CheckConstraint")}(${emitter.use("text")}(${str(c.sqltext)})${c.name === undefined ? "" : `, { name: ${str(c.name)} }`})`);
   }
   for (const ix of table.indexes) {
+    if (isConstraintIndex(ix, table, dialect)) continue;
     const elements = ix.columns.map((c, i) => (c !== undefined ? str(c) : `${emitter.use("literalColumn")}(${str(ix.expressions[i] ?? "")})`));
     const opts: string[] = [];
     if (ix.unique) opts.push("unique: true");
@@ -420,6 +456,18 @@ function tableBlock(table: CodegenTable, source: CodegenSource, emitter: Emitter
   return out.join("\n");
 }
 
+/**
+ * Indexes that come with a constraint and are not written separately. MySQL and MariaDB index every foreign key, creating an index named after the constraint when
+ * none fits: such an index comes back with the foreign key, and creating it as well would fail
+ * ("Duplicate key name").
+ */
+function isConstraintIndex(ix: ReflectedIndex, table: CodegenTable, dialect: string): boolean {
+  // A unique constraint is an index too on some databases (MySQL): it is written once, as the constraint.
+  if (ix.unique && table.uniqueConstraints.some((u) => u.name === ix.name && u.columns.join("\0") === ix.columns.join("\0"))) return true;
+  if (dialect !== "mysql" && dialect !== "mariadb") return false;
+  return table.foreignKeys.some((fk) => fk.name === ix.name && !ix.unique && fk.columns.join("\0") === ix.columns.join("\0"));
+}
+
 function strList(values: readonly string[]): string {
   return `[${values.map(str).join(", ")}]`;
 }
@@ -430,6 +478,8 @@ export interface CodegenOptions {
   readonly schema?: string | undefined;
   /** Only these tables (plus the tables their foreign keys refer to, so that the module is complete). */
   readonly tables?: readonly string[] | undefined;
+  /** Receives reflection warnings (a column type without an Athanor type); default: the engine's logger. */
+  readonly onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Raises NoSuchSchemaError, listing the schemas, when `schema` does not exist. */
@@ -458,6 +508,27 @@ async function ownedSequences(conn: Connection, schema: string | undefined): Pro
   return new Map(rows.map((r) => [`${String(r.table_name)}.${String(r.column_name)}`, String(r.sequence_name)]));
 }
 
+/** PostgreSQL: the numbering of the sequences of a schema, by name. */
+async function sequenceFacts(conn: Connection, schema: string | undefined): Promise<Map<string, SequenceFacts>> {
+  const rows = (
+    await conn.execute(
+      text(
+        "select s.relname as name, q.seqstart::text as start, q.seqincrement::text as increment, q.seqmin::text as min, " +
+          "q.seqmax::text as max, q.seqcache::text as cache, q.seqcycle as cycle " +
+          "from pg_catalog.pg_sequence q join pg_catalog.pg_class s on s.oid = q.seqrelid " +
+          "join pg_catalog.pg_namespace n on n.oid = s.relnamespace where n.nspname = coalesce(:schema, current_schema())",
+      ),
+      { schema: schema ?? null },
+    )
+  ).all();
+  return new Map(
+    rows.map((r) => [
+      String(r.name),
+      { start: String(r.start), increment: String(r.increment), min: String(r.min), max: String(r.max), cache: String(r.cache), cycle: r.cycle === true },
+    ]),
+  );
+}
+
 /**
  * Reads the description {@link generateModule} needs, on one connection: the
  * tables of the schema (or the listed ones and the tables they refer to),
@@ -465,7 +536,7 @@ async function ownedSequences(conn: Connection, schema: string | undefined): Pro
  */
 export async function readCodegenSource(engine: Engine, options: CodegenOptions = {}): Promise<CodegenSource> {
   return engine.connect(async (conn) => {
-    const insp = inspect(conn);
+    const insp = inspect(conn, options.onWarning === undefined ? {} : { onWarning: options.onWarning });
     const defaultSchema = await insp.getDefaultSchemaName();
     const schema = options.schema === undefined || options.schema === defaultSchema ? undefined : options.schema;
     if (schema !== undefined) await assertSchema(insp, schema);
@@ -519,6 +590,7 @@ export async function readCodegenSource(engine: Engine, options: CodegenOptions 
       origin: engine.url.toString(),
       tables,
       ownedSequences: dialect === "postgresql" ? await ownedSequences(conn, schema) : undefined,
+      sequenceOptions: dialect === "postgresql" ? await sequenceFacts(conn, schema) : undefined,
     };
   });
 }

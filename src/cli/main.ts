@@ -34,9 +34,12 @@ See docs/codegen.md.`;
 const COMMANDS = new Set(["inspect", "codegen"]);
 
 /**
- * The engine options of a command that only reads: one connection, a finite
- * connect timeout, and on SQLite `fileMustExist` (better-sqlite3 would
- * otherwise create an empty file for a mistyped path).
+ * The engine of a command that only reads: one connection, a finite connect
+ * timeout, and a database that must exist. better-sqlite3 (and PGlite) would
+ * otherwise create an empty file (a data directory) for a mistyped path, so
+ * the path is checked first and SQLite is opened with better-sqlite3's
+ * `fileMustExist` through the engine's `connectArgs`, which any program can
+ * pass the same way: `createEngine(url, { connectArgs: { fileMustExist: true } })`.
  */
 function readOnlyEngine(url: string): ReturnType<typeof createEngine> {
   const parsed = URL.parse(url);
@@ -46,6 +49,9 @@ function readOnlyEngine(url: string): ReturnType<typeof createEngine> {
       throw new ArgumentError(`No SQLite database file at ${resolve(parsed.database)} (a command that only reads never creates one; check the path).`);
     }
     return createEngine(parsed, { ...options, connectArgs: { fileMustExist: true } });
+  }
+  if (parsed.dialect === "postgresql" && parsed.driver === "pglite" && parsed.database !== undefined && parsed.database !== "" && !existsSync(parsed.database)) {
+    throw new ArgumentError(`No PGlite data directory at ${resolve(parsed.database)} (a command that only reads never creates one; check the path).`);
   }
   return createEngine(parsed, options);
 }
@@ -102,7 +108,7 @@ export async function main(argv: readonly string[], out: (text: string) => void,
       out(await inspectCommand(engine, { schema: parsed.values.schema }));
       return 0;
     }
-    const source = await codegenCommand(engine, { schema: parsed.values.schema, tables });
+    const source = await codegenCommand(engine, { schema: parsed.values.schema, tables, onWarning: (message) => err(`athanor: warning: ${message}`) });
     if (parsed.values.out === undefined) {
       out(source);
     } else {

@@ -135,6 +135,11 @@ export class Result<T = Record<string, unknown>, S = T[keyof T]> implements Iter
     return this.all()[Symbol.iterator]();
   }
 
+  /** @internal The raw value arrays (consumes the result): the ORM builds its objects from them. */
+  _takeRows(): unknown[][] {
+    return this.take();
+  }
+
   private take(): unknown[][] {
     if (this.#consumed) {
       throw new ResourceClosedError("This result has already been consumed; call all() once and keep the rows.", {

@@ -46,6 +46,12 @@ export interface MappedColumnOptions<T = unknown> extends ColumnOptions<T> {
   readonly init?: boolean;
   /** Called by the constructor when no value is given: the attribute has a value at once (a UUID key, say). */
   readonly defaultFactory?: () => T;
+  /**
+   * The version counter of optimistic concurrency: set to 1 on INSERT,
+   * incremented by each UPDATE, and checked in its WHERE clause; an UPDATE or
+   * DELETE that matches no row raises `StaleDataError`. One per model.
+   */
+  readonly version?: boolean;
 }
 
 /**
@@ -69,7 +75,7 @@ export type ModelAttributes<D extends ColumnDefs> = { -readonly [K in keyof D]: 
 
 type InitKeys<D extends ColumnDefs> = { [K in keyof D]: D[K]["options"] extends { readonly init: false } ? never : K }[keyof D];
 type OptionalInit<D extends ColumnDefs, C> = {
-  [K in InitKeys<D>]: D[K]["options"] extends { readonly defaultFactory: unknown }
+  [K in InitKeys<D>]: D[K]["options"] extends { readonly defaultFactory: unknown } | { readonly version: true }
     ? K
     : K extends keyof C
       ? C[K] extends { readonly _insert: "optional" }
@@ -95,6 +101,13 @@ export type RelatedOf<V> = V extends readonly (infer E)[] ? E : NonNullable<V>;
 /** The relationships a model may declare: any attribute that is not a column, typed by the related class. */
 export type RelationshipsOf<I, D extends ColumnDefs> = { [K in Exclude<keyof I, keyof D>]?: RelationshipProperty<RelatedOf<I[K]> & object> };
 
+/** Related objects a model's `create()` accepts: its relationship attributes, all optional. */
+export type RelationshipValues<I, D extends ColumnDefs> = { [K in Exclude<keyof I, keyof D> as I[K] extends (...args: never[]) => unknown ? never : K]?: I[K] };
+
+type CreateArgs<D extends ColumnDefs, TB extends string, I> = NoOptions extends ModelInit<D, TB>
+  ? [values?: ModelInit<D, TB> & RelationshipValues<I, D>]
+  : [values: ModelInit<D, TB> & RelationshipValues<I, D>];
+
 type InitArgs<D extends ColumnDefs, TB extends string> = NoOptions extends ModelInit<D, TB> ? [values?: ModelInit<D, TB>] : [values: ModelInit<D, TB>];
 
 /** The class `Base.model()` returns, for a model class to extend. */
@@ -106,6 +119,12 @@ export interface ModelClass<D extends ColumnDefs, TB extends string> {
   readonly c: TableColumns<D, TB>;
   /** Declares relationships of the model; call it in a `static {}` block of the class. */
   relate<C extends MappedClass>(this: C, relationships: RelationshipsOf<InstanceType<C>, D>): void;
+  /**
+   * Constructs an instance with column values and related objects:
+   * `Book.create({ title: "x", author })` (the constructor's type knows only
+   * the columns, as a base class cannot see the relationships declared below it).
+   */
+  create<C extends MappedClass>(this: C, ...args: CreateArgs<D, TB, InstanceType<C>>): InstanceType<C>;
 }
 
 /** A declarative base: a registry, its MetaData, and the columns its models share. */
@@ -175,6 +194,9 @@ function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry,
         if (!mapper.columns.has(key) && !mapper.relationships.has(key)) throw new ArgumentError(`${mapper.name} has no attribute "${key}".`);
         (this as Record<string, unknown>)[key] = value;
       }
+    }
+    static create(this: new (values?: Readonly<Record<string, unknown>>) => object, values?: Readonly<Record<string, unknown>>): object {
+      return new this(values);
     }
     static relate(this: MappedClass, relationships: Readonly<Record<string, RelationshipProperty | undefined>>): void {
       const mapper = mapperOf(this);

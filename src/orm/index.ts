@@ -28,3 +28,18 @@ export {
 } from "./relationship.js";
 export { UnloadedAttributeError, describeInstance } from "./attributes.js";
 export { type IdentityKey, type InstanceStatus } from "./state.js";
+export { OrmSelect, delete_, insert, select, update, type JoinTarget, type LoadOptions, type OrmItem, type OrmRow } from "./query.js";
+export {
+  OrmResult,
+  Session,
+  inspect,
+  inspectInstance,
+  sessionmaker,
+  type ExecuteOptions,
+  type InstanceInspection,
+  type PrimaryKeyIdentity,
+  type SessionFactory,
+  type SessionOptions,
+  type SessionTransaction,
+  type SynchronizeSession,
+} from "./session.js";

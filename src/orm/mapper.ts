@@ -26,6 +26,8 @@ export interface MapperOptions {
   readonly properties?: Readonly<Record<string, RelationshipProperty | AnyColumn>>;
   /** Column keys of the table that get no attribute. */
   readonly exclude?: readonly string[];
+  /** The version counter column of optimistic concurrency (or mark a column with `version: true` in `mapped()`). */
+  readonly versionColumn?: AnyColumn;
 }
 
 /** Raised when an object or class is used with the ORM but was never mapped. */
@@ -69,6 +71,12 @@ export class Mapper<T extends object = object> {
   readonly primaryKeyAttributes: readonly string[];
   /** @internal False until the registry resolves this mapper's relationships. */
   _configured = false;
+  /** The attribute of the version counter (optimistic concurrency), if the mapping has one. */
+  readonly versionAttribute: string | undefined;
+  /** @internal Column attribute keys in select order, and the positions of the key columns among them. */
+  readonly _columnKeys: readonly string[];
+  /** @internal */
+  readonly _primaryKeyIndexes: readonly number[];
 
   constructor(
     readonly registry: Registry,
@@ -98,6 +106,13 @@ export class Mapper<T extends object = object> {
       if (key === undefined) throw new ArgumentError(`Cannot map ${class_.name}: primary key column ${String(col)} is excluded.`);
       return key;
     });
+    const versioned = [...this.columns].filter(([, col]) => (col.definition.options as { version?: boolean }).version === true);
+    if (options.versionColumn !== undefined) versioned.push([this.attributeOf.get(options.versionColumn) ?? "", options.versionColumn]);
+    if (versioned.length > 1) throw new ArgumentError(`${class_.name} has more than one version column.`);
+    this.versionAttribute = versioned[0]?.[0];
+    if (this.versionAttribute === "") throw new ArgumentError(`${class_.name}: the versionColumn is not a mapped column.`);
+    this._columnKeys = [...this.columns.keys()];
+    this._primaryKeyIndexes = this.primaryKeyAttributes.map((key) => this._columnKeys.indexOf(key));
     Object.defineProperty(class_, MAPPER, { value: this, enumerable: false });
     instrumentAttributes(this);
   }

@@ -21,6 +21,12 @@ export type IdentityKey = readonly [Mapper, readonly unknown[]];
 /** The lifecycle of a mapped instance, as SQLAlchemy names it. */
 export type InstanceStatus = "transient" | "pending" | "persistent" | "deleted" | "detached";
 
+/** What a state needs from the session that owns it. @internal */
+export interface StateOwner {
+  /** Told when a persistent object's attribute changes, so a flush visits only changed objects. */
+  _markDirty(state: InstanceState): void;
+}
+
 /** The state of one mapped instance. @internal */
 export class InstanceState {
   /** Current values by attribute key; an absent key was never loaded or set. */
@@ -31,8 +37,8 @@ export class InstanceState {
   expired: Set<string> | undefined;
   /** The identity key, once the row exists in the database. */
   key: IdentityKey | undefined;
-  /** The session holding the object (an opaque owner; the Session sets it). */
-  session: object | undefined;
+  /** The session holding the object. */
+  session: StateOwner | undefined;
   /** Set by `session.delete()` until the flush that deletes the row, then by the flush. */
   deleted = false;
   /** The row was deleted by a flush. */
@@ -66,6 +72,7 @@ export class InstanceState {
       const committed = (this.committed ??= new Map());
       if (!committed.has(key)) committed.set(key, previous);
       else if (committed.get(key) === value) committed.delete(key); // set back to the loaded value
+      this.session?._markDirty(this);
     }
     dict[key] = value;
   }

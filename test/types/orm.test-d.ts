@@ -60,6 +60,15 @@ describe("declarative models", () => {
     new Post();
   });
 
+  it("takes related objects in create(), typed by the relationship attributes", () => {
+    const ada = new User({ name: "ada" });
+    expectTypeOf(Post.create({ authorId: 1, title: "t", author: ada })).toEqualTypeOf<Post>();
+    // @ts-expect-error author must be a User
+    Post.create({ authorId: 1, title: "t", author: new Post({ authorId: 1, title: "x" }) });
+    // @ts-expect-error greet is a method, not a relationship
+    User.create({ name: "x", greet: () => "" });
+  });
+
   it("gives a class-level column handle that does not collide with Function's name", () => {
     expectTypeOf(User.c.name.eq("ada")).not.toBeAny();
     expectTypeOf(User.c.name._type).toEqualTypeOf<string>();

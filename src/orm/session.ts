@@ -1,0 +1,1063 @@
+/**
+ * The Session: a workspace of mapped objects and one transaction at a time.
+ * It keeps an identity map (one object per row), tracks new, changed and
+ * deleted objects, and flushes them in dependency order before queries and at
+ * commit. Its semantics follow SQLAlchemy's Session (2.0 style), made async.
+ *
+ * @module
+ */
+import { Connection, Engine, ScalarResult, type Result, inspect as coreInspect, type Inspector, type InspectorOptions, type Params } from "../engine/index.js";
+import { ArgumentError, InvalidRequestError, MultipleResultsFound, NoResultFound, PendingRollbackError } from "../errors/index.js";
+import { BindParameter, Delete, Update, and, select as coreSelect, type Executable, type RowOf, type ScalarOf } from "../sql/index.js";
+import type { AnySchemaColumn as AnyColumn, AnyTable } from "../schema/index.js";
+import { describeInstance, instanceState } from "./attributes.js";
+import { requireMapper, type MappedClass, type Mapper } from "./mapper.js";
+import { OrmSelect, type ItemPlan } from "./query.js";
+import { stateOf, type InstanceState, type InstanceStatus, type StateOwner } from "./state.js";
+import { executeFlush } from "./unit-of-work.js";
+
+/** The options of a Session. */
+export interface SessionOptions {
+  /**
+   * Flush pending changes before each query, so the query sees them
+   * (default `true`).
+   */
+  readonly autoflush?: boolean;
+  /**
+   * Expire every object at commit, so the next read must load fresh values
+   * (default `false`). Athanor never loads on attribute access, so an expired
+   * attribute raises until `await session.refresh(obj)`; with the default,
+   * objects stay readable after commit (what a web handler returning them
+   * needs), at the price of possibly stale values in a later transaction.
+   */
+  readonly expireOnCommit?: boolean;
+  /** Begin a transaction on first use (default `true`); `false` requires `session.begin()`. */
+  readonly autobegin?: boolean;
+}
+
+/** How `execute` of an ORM-level UPDATE or DELETE keeps the session's objects in step. */
+export type SynchronizeSession = "fetch" | false;
+
+/** Options of `session.execute`. */
+export interface ExecuteOptions {
+  /**
+   * For UPDATE and DELETE statements on a mapped table: `"fetch"` (default)
+   * finds the matched rows' keys (RETURNING, or a SELECT first where there is
+   * none) and updates or removes those objects in the session; `false` leaves
+   * the session as it is (objects may then hold stale values).
+   */
+  readonly synchronizeSession?: SynchronizeSession;
+}
+
+/** The rows of an ORM select: tuples of instances and column values. */
+export class OrmResult<R extends readonly unknown[]> implements Iterable<R> {
+  constructor(readonly rows: R[]) {}
+
+  /** Every row. */
+  all(): R[] {
+    return this.rows;
+  }
+
+  /** The first row, or `null`. */
+  first(): R | null {
+    return this.rows[0] ?? null;
+  }
+
+  /** Exactly one row: raises {@link NoResultFound} or {@link MultipleResultsFound} otherwise. */
+  one(): R {
+    const row = this.oneOrNone();
+    if (row === null) throw new NoResultFound();
+    return row;
+  }
+
+  /** One row or `null`; raises {@link MultipleResultsFound} when there are more. */
+  oneOrNone(): R | null {
+    if (this.rows.length > 1) throw new MultipleResultsFound();
+    return this.rows[0] ?? null;
+  }
+
+  /** The first element of each row (the instances of `select(User)`). */
+  scalars(): ScalarResult<R[0]> {
+    return new ScalarResult(this.rows.map((row) => row[0] as R[0]));
+  }
+
+  /** The first element of the first row, or `null`. */
+  scalar(): R[0] | null {
+    return this.rows.length === 0 ? null : ((this.rows[0] as R)[0] as R[0]);
+  }
+
+  /** Rows made unique by the identity of their objects (and values): needed after joined eager loading. */
+  unique(): OrmResult<R> {
+    const seen = new Set<string>();
+    const ids = new Map<unknown, number>();
+    const idOf = (value: unknown) => {
+      if (typeof value !== "object" || value === null) return typeof value === "bigint" ? `${value}n` : JSON.stringify(value);
+      let id = ids.get(value);
+      if (id === undefined) ids.set(value, (id = ids.size));
+      return `#${id}`;
+    };
+    return new OrmResult(
+      this.rows.filter((row) => {
+        const key = row.map(idOf).join("\u0000");
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+    );
+  }
+
+  [Symbol.iterator](): Iterator<R> {
+    return this.rows[Symbol.iterator]();
+  }
+}
+
+/** A primary key: a value, a tuple of values (composite keys, in key order), or an object by attribute name. */
+export type PrimaryKeyIdentity = unknown;
+
+/** The identity map's key for primary key values. */
+function identityToken(values: readonly unknown[]): unknown {
+  if (values.length === 1) return values[0];
+  return values.map((v) => `${typeof v}:${String(v)}`).join("\u0001");
+}
+
+/** A read-only view of an instance's ORM state: `inspect(obj)`. */
+export interface InstanceInspection {
+  readonly status: InstanceStatus;
+  readonly transient: boolean;
+  readonly pending: boolean;
+  readonly persistent: boolean;
+  readonly deleted: boolean;
+  readonly detached: boolean;
+  /** Changed attributes not yet flushed. */
+  readonly modified: boolean;
+  /** The primary key values of the row, once it exists. */
+  readonly identity: readonly unknown[] | undefined;
+  /** The session holding the object. */
+  readonly session: Session | undefined;
+  /** Attributes expired (or never loaded) that need `session.refresh`. */
+  readonly unloaded: readonly string[];
+  /** The mapper of the object's class. */
+  readonly mapper: Mapper;
+}
+
+/** The ORM state of a mapped instance: transient, pending, persistent, deleted or detached. */
+export function inspectInstance(obj: object): InstanceInspection {
+  const mapper = requireMapper(obj);
+  const state = stateOf(obj) ?? instanceState(obj, mapper);
+  const status = state.status;
+  return {
+    status,
+    transient: status === "transient",
+    pending: status === "pending",
+    persistent: status === "persistent",
+    deleted: status === "deleted",
+    detached: status === "detached",
+    modified: state.key === undefined ? false : state.modified,
+    identity: state.key?.[1],
+    session: state.session instanceof Session ? state.session : undefined,
+    unloaded: mapper.attributeKeys.filter((k) => !(k in state.dict)),
+    mapper,
+  };
+}
+
+interface StateSnapshot {
+  readonly state: InstanceState;
+  readonly dict: Record<string, unknown>;
+  readonly committed: Map<string, unknown> | undefined;
+  readonly expired: Set<string> | undefined;
+  readonly key: InstanceState["key"];
+  readonly session: InstanceState["session"];
+  readonly deleted: boolean;
+  readonly removed: boolean;
+}
+
+function snapshotState(state: InstanceState): StateSnapshot {
+  return {
+    state,
+    dict: { ...state.dict },
+    committed: state.committed === undefined ? undefined : new Map(state.committed),
+    expired: state.expired === undefined ? undefined : new Set(state.expired),
+    key: state.key,
+    session: state.session,
+    deleted: state.deleted,
+    removed: state.removed,
+  };
+}
+
+function restoreState(snapshot: StateSnapshot): void {
+  const state = snapshot.state;
+  state.dict = snapshot.dict;
+  state.committed = snapshot.committed;
+  state.expired = snapshot.expired;
+  state.key = snapshot.key;
+  state.session = snapshot.session;
+  state.deleted = snapshot.deleted;
+  state.removed = snapshot.removed;
+}
+
+interface SessionSnapshot {
+  readonly states: StateSnapshot[];
+  readonly identity: Map<Mapper, Map<unknown, InstanceState>>;
+  readonly pending: Set<InstanceState>;
+  readonly dirty: Set<InstanceState>;
+  readonly deleted: Set<InstanceState>;
+  readonly insertedInTransaction: Set<InstanceState>;
+  readonly removedInTransaction: Set<InstanceState>;
+}
+
+/** A transaction block of a Session (`session.begin()`, `session.beginNested()`): commit it, or it rolls back when disposed. */
+export interface SessionTransaction {
+  readonly isActive: boolean;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * A unit of work over one engine. Not safe for concurrent use: give each
+ * request or job its own (see `sessionmaker`).
+ *
+ * @example
+ * ```ts
+ * await using session = new Session(engine);
+ * session.add(new User({ name: "ada" }));
+ * await session.commit();
+ * const ada = await session.scalars(select(User).filterBy({ name: "ada" }));
+ * ```
+ */
+export class Session implements StateOwner, AsyncDisposable {
+  readonly bind: Engine;
+  readonly autoflush: boolean;
+  readonly expireOnCommit: boolean;
+  readonly autobegin: boolean;
+  #conn: Connection | undefined;
+  #identity = new Map<Mapper, Map<unknown, InstanceState>>();
+  #pending = new Set<InstanceState>();
+  #dirty = new Set<InstanceState>();
+  #deleted = new Set<InstanceState>();
+  /** Rows inserted or deleted in the current transaction: a rollback makes them transient again, or persistent again. */
+  #insertedInTransaction = new Set<InstanceState>();
+  #removedInTransaction = new Set<InstanceState>();
+  #failure: unknown;
+  #explicitBegin = false;
+  #savepoints: SessionSnapshot[] = [];
+  #busy = false;
+  #flushing = false;
+
+  constructor(bind: Engine, options: SessionOptions = {}) {
+    if (bind === null || typeof bind !== "object" || typeof (bind as { connect?: unknown }).connect !== "function") {
+      throw new ArgumentError("new Session(bind): bind must be an Engine.");
+    }
+    this.bind = bind;
+    this.autoflush = options.autoflush ?? true;
+    this.expireOnCommit = options.expireOnCommit ?? false;
+    this.autobegin = options.autobegin ?? true;
+  }
+
+  // ---- object bookkeeping ------------------------------------------------------------
+
+  /** @internal */
+  _markDirty(state: InstanceState): void {
+    if (state.key !== undefined && !state.removed) this.#dirty.add(state);
+  }
+
+  #mapFor(mapper: Mapper): Map<unknown, InstanceState> {
+    let map = this.#identity.get(mapper);
+    if (map === undefined) this.#identity.set(mapper, (map = new Map()));
+    return map;
+  }
+
+  #own(state: InstanceState): void {
+    if (state.session !== undefined && state.session !== this) {
+      throw new InvalidRequestError(`${describeInstance(state.obj, state.mapper)} is already attached to another Session; expunge it there, or merge() it here.`);
+    }
+    state.session = this;
+  }
+
+  /** Objects added and not flushed yet. */
+  get new(): readonly object[] {
+    return [...this.#pending].map((s) => s.obj);
+  }
+
+  /** Persistent objects with changes not flushed yet. */
+  get dirty(): readonly object[] {
+    return [...this.#dirty].filter((s) => s.modified).map((s) => s.obj);
+  }
+
+  /** Objects marked for deletion and not flushed yet. */
+  get deleted(): readonly object[] {
+    return [...this.#deleted].map((s) => s.obj);
+  }
+
+  /** Every object in the session: persistent ones in the identity map, and pending ones. */
+  get objects(): readonly object[] {
+    const out: object[] = [];
+    for (const map of this.#identity.values()) for (const state of map.values()) out.push(state.obj);
+    for (const state of this.#pending) out.push(state.obj);
+    return out;
+  }
+
+  /** Whether the session holds `obj`. */
+  contains(obj: object): boolean {
+    return stateOf(obj)?.session === this;
+  }
+
+  /** Whether a transaction (and its connection) is open. */
+  get inTransaction(): boolean {
+    return this.#conn !== undefined;
+  }
+
+  /** Whether `obj` has attribute changes not yet flushed. */
+  isModified(obj: object): boolean {
+    const state = stateOf(obj);
+    return state !== undefined && state.key !== undefined && state.modified;
+  }
+
+  /**
+   * Adds an object: a new one becomes pending (INSERTed at the next flush),
+   * a detached one persistent again. Related objects reachable through
+   * relationships are added with it at flush (save-update cascade).
+   */
+  add(obj: object): void {
+    this.#checkUsable();
+    const mapper = requireMapper(obj);
+    mapper.registry.configure();
+    const state = instanceState(obj, mapper);
+    this.#attach(state);
+  }
+
+  #attach(state: InstanceState): void {
+    if (state.session === this) {
+      if (state.deleted && !state.removed) {
+        state.deleted = false; // add() after delete() undoes the delete, as in SQLAlchemy
+        this.#deleted.delete(state);
+      }
+      return;
+    }
+    if (state.removed) throw new InvalidRequestError(`${describeInstance(state.obj, state.mapper)} was deleted; it cannot be added again (make a new object).`);
+    this.#own(state);
+    if (state.key === undefined) {
+      this.#pending.add(state);
+      return;
+    }
+    const map = this.#mapFor(state.mapper);
+    const token = identityToken(state.key[1]);
+    const existing = map.get(token);
+    if (existing !== undefined && existing !== state) {
+      state.session = undefined;
+      throw new InvalidRequestError(
+        `Another ${state.mapper.name} with key ${JSON.stringify(state.key[1], (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))} is already in this Session; use merge() to copy this one's values onto it.`,
+      );
+    }
+    map.set(token, state);
+    if (state.modified) this.#dirty.add(state);
+  }
+
+  /** Adds several objects. */
+  addAll(objects: Iterable<object>): void {
+    for (const obj of objects) this.add(obj);
+  }
+
+  /** Marks a persistent object for deletion at the next flush; a pending one is simply expunged. */
+  delete(obj: object): void {
+    this.#checkUsable();
+    const state = stateOf(obj) ?? instanceState(obj, requireMapper(obj));
+    if (state.session !== this) throw new InvalidRequestError(`${describeInstance(obj, state.mapper)} is not in this Session.`);
+    if (state.key === undefined) {
+      this.#expungeState(state);
+      return;
+    }
+    state.deleted = true;
+    this.#deleted.add(state);
+  }
+
+  /** Removes an object from the session without touching the database: it becomes detached (or transient if never flushed). */
+  expunge(obj: object): void {
+    const state = stateOf(obj);
+    if (state === undefined || state.session !== this) throw new InvalidRequestError(`${describeInstance(obj, requireMapper(obj))} is not in this Session.`);
+    this.#expungeState(state);
+  }
+
+  #expungeState(state: InstanceState): void {
+    this.#pending.delete(state);
+    this.#dirty.delete(state);
+    this.#deleted.delete(state);
+    if (state.key !== undefined) {
+      const map = this.#identity.get(state.mapper);
+      const token = identityToken(state.key[1]);
+      if (map?.get(token) === state) map.delete(token);
+    }
+    state.deleted = false;
+    state.session = undefined;
+  }
+
+  /** Removes every object from the session. */
+  expungeAll(): void {
+    for (const obj of this.objects) this.#expungeState(stateOf(obj) as InstanceState);
+    for (const state of this.#deleted) this.#expungeState(state);
+    this.#identity = new Map();
+  }
+
+  /** Expires attributes of a persistent object (default: all but the key): the next read needs `await session.refresh(obj)`. */
+  expire(obj: object, attributes?: readonly string[]): void {
+    const state = this.#persistentState(obj, "expire");
+    this.#expireState(state, attributes);
+  }
+
+  #expireState(state: InstanceState, attributes?: readonly string[]): void {
+    const keys = attributes ?? state.mapper.attributeKeys.filter((k) => !state.mapper.primaryKeyAttributes.includes(k));
+    const expired = (state.expired ??= new Set());
+    for (const key of keys) {
+      if (!state.mapper.columns.has(key) && !state.mapper.relationships.has(key)) {
+        throw new ArgumentError(`${state.mapper.name} has no attribute "${key}".`);
+      }
+      delete state.dict[key];
+      state.committed?.delete(key);
+      expired.add(key);
+    }
+    if (!state.modified) this.#dirty.delete(state);
+  }
+
+  /** Expires every persistent object in the session. */
+  expireAll(): void {
+    for (const map of this.#identity.values()) for (const state of map.values()) this.#expireState(state);
+  }
+
+  #persistentState(obj: object, what: string): InstanceState {
+    const state = stateOf(obj);
+    const mapper = requireMapper(obj);
+    if (state === undefined || state.session !== this || state.key === undefined) {
+      throw new InvalidRequestError(`Cannot ${what} ${describeInstance(obj, mapper)}: it is not persistent in this Session.`);
+    }
+    return state;
+  }
+
+  // ---- transactions ------------------------------------------------------------------
+
+  #checkUsable(): void {
+    if (this.#failure !== undefined) {
+      throw new PendingRollbackError(
+        "This Session's transaction has been rolled back because of an error during flush; call await session.rollback() " +
+          `before using it again. Original error: ${this.#failure instanceof Error ? this.#failure.message : String(this.#failure)}`,
+        { cause: this.#failure },
+      );
+    }
+  }
+
+  async #connection(): Promise<Connection> {
+    this.#checkUsable();
+    if (this.#conn !== undefined) return this.#conn;
+    if (!this.autobegin && !this.#explicitBegin) {
+      throw new InvalidRequestError("This Session has autobegin disabled: call session.begin() before using the database.");
+    }
+    this.#conn = await this.bind.connect();
+    return this.#conn;
+  }
+
+  /** Runs a public async operation, refusing concurrent use of one Session. */
+  async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#busy) {
+      throw new InvalidRequestError(
+        "This Session is already running an operation: one Session must not be used by concurrent tasks. Await each call, or give each task its own Session.",
+      );
+    }
+    this.#busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /**
+   * Begins a transaction explicitly. With a function: runs it, commits, and
+   * rolls back if it throws. Without: returns the transaction, which rolls
+   * back when disposed unless committed (`await using tx = await session.begin()`).
+   */
+  async begin<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  async begin(): Promise<SessionTransaction>;
+  async begin<T>(fn?: (session: Session) => Promise<T>): Promise<T | SessionTransaction> {
+    if (this.#conn !== undefined || this.#explicitBegin) throw new InvalidRequestError("A transaction is already begun on this Session.");
+    this.#explicitBegin = true;
+    const handle = this.#transactionHandle(() => this.commit(), () => this.rollback());
+    if (fn === undefined) return handle;
+    try {
+      const value = await fn(this);
+      await handle.commit();
+      return value;
+    } catch (error) {
+      if (handle.isActive) await handle.rollback();
+      throw error;
+    }
+  }
+
+  #transactionHandle(commit: () => Promise<void>, rollback: () => Promise<void>): SessionTransaction {
+    let active = true;
+    return {
+      get isActive() {
+        return active;
+      },
+      async commit() {
+        if (!active) throw new InvalidRequestError("This transaction is already ended.");
+        await commit();
+        active = false;
+      },
+      async rollback() {
+        if (!active) return;
+        active = false;
+        await rollback();
+      },
+      async [Symbol.asyncDispose]() {
+        if (active) {
+          active = false;
+          await rollback();
+        }
+      },
+    };
+  }
+
+  /**
+   * A SAVEPOINT. Pending changes are flushed first. Rolling it back undoes
+   * the database changes made inside it and restores the in-memory state of
+   * the objects touched inside (new objects added inside are expunged).
+   */
+  async beginNested<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  async beginNested(): Promise<SessionTransaction>;
+  async beginNested<T>(fn?: (session: Session) => Promise<T>): Promise<T | SessionTransaction> {
+    const nested = await this.#exclusive(async () => {
+      await this.#flush();
+      const conn = await this.#connection();
+      const savepoint = await conn.beginNested();
+      const snapshot = this.#snapshot();
+      this.#savepoints.push(snapshot);
+      return { savepoint, snapshot };
+    });
+    const release = () => {
+      const index = this.#savepoints.lastIndexOf(nested.snapshot);
+      if (index >= 0) this.#savepoints.splice(index);
+    };
+    const handle = this.#transactionHandle(
+      () =>
+        this.#exclusive(async () => {
+          await this.#flush();
+          await nested.savepoint.commit();
+          release();
+        }),
+      () =>
+        this.#exclusive(async () => {
+          if (nested.savepoint.isActive) await nested.savepoint.rollback();
+          this.#restore(nested.snapshot);
+          release();
+        }),
+    );
+    if (fn === undefined) return handle;
+    try {
+      const value = await fn(this);
+      await handle.commit();
+      return value;
+    } catch (error) {
+      if (handle.isActive && this.#conn !== undefined) await handle.rollback();
+      throw error;
+    }
+  }
+
+  #snapshot(): SessionSnapshot {
+    const states: StateSnapshot[] = [];
+    for (const map of this.#identity.values()) for (const state of map.values()) states.push(snapshotState(state));
+    for (const state of this.#pending) states.push(snapshotState(state));
+    for (const state of this.#deleted) if (state.removed) states.push(snapshotState(state));
+    return {
+      states,
+      identity: new Map([...this.#identity].map(([mapper, map]) => [mapper, new Map(map)])),
+      pending: new Set(this.#pending),
+      dirty: new Set(this.#dirty),
+      deleted: new Set(this.#deleted),
+      insertedInTransaction: new Set(this.#insertedInTransaction),
+      removedInTransaction: new Set(this.#removedInTransaction),
+    };
+  }
+
+  /** Puts the session and every object it knew back as they were at `snapshot`; objects it did not know are expunged. */
+  #restore(snapshot: SessionSnapshot): void {
+    const known = new Set(snapshot.states.map((s) => s.state));
+    for (const state of this.#allStates()) {
+      if (known.has(state)) continue;
+      if (this.#insertedInTransaction.has(state) && !snapshot.insertedInTransaction.has(state)) state.key = undefined;
+      state.session = undefined;
+      state.deleted = false;
+      state.removed = false;
+    }
+    for (const s of snapshot.states) restoreState(s);
+    this.#identity = snapshot.identity;
+    this.#pending = snapshot.pending;
+    this.#dirty = snapshot.dirty;
+    this.#deleted = snapshot.deleted;
+    this.#insertedInTransaction = snapshot.insertedInTransaction;
+    this.#removedInTransaction = snapshot.removedInTransaction;
+  }
+
+  #allStates(): Set<InstanceState> {
+    const all = new Set<InstanceState>([...this.#pending, ...this.#dirty, ...this.#deleted, ...this.#insertedInTransaction]);
+    for (const map of this.#identity.values()) for (const state of map.values()) all.add(state);
+    return all;
+  }
+
+  /** Flushes, commits the transaction and releases its connection. Objects stay in the session (expired if `expireOnCommit`). */
+  async commit(): Promise<void> {
+    await this.#exclusive(async () => {
+      this.#checkUsable();
+      if (this.#conn === undefined && !this.#hasChanges()) {
+        this.#explicitBegin = false;
+        return;
+      }
+      await this.#flush();
+      const conn = this.#conn;
+      if (conn !== undefined) {
+        await conn.commit();
+        await this.#release();
+      }
+      for (const state of this.#removedInTransaction) state.session = undefined; // deleted → detached
+      this.#insertedInTransaction.clear();
+      this.#removedInTransaction.clear();
+      this.#savepoints = [];
+      this.#explicitBegin = false;
+      if (this.expireOnCommit) this.expireAll();
+    });
+  }
+
+  /**
+   * Rolls back the transaction and releases its connection. Objects added in
+   * it are expunged (keeping their values, to be fixed and added again), rows
+   * inserted in it make their objects transient, deleted ones are back, and
+   * every persistent object is expired: its changes are discarded.
+   */
+  async rollback(): Promise<void> {
+    await this.#exclusive(async () => {
+      const conn = this.#conn;
+      this.#conn = undefined;
+      if (conn !== undefined) {
+        try {
+          if (!conn.closed) await conn.rollback();
+        } finally {
+          await conn.close();
+        }
+      }
+      this.#resetAfterRollback();
+    });
+  }
+
+  #resetAfterRollback(): void {
+    for (const state of this.#insertedInTransaction) {
+      const map = this.#identity.get(state.mapper);
+      if (state.key !== undefined) map?.delete(identityToken(state.key[1]));
+      state.key = undefined;
+      state.committed = undefined;
+      state.session = undefined;
+    }
+    for (const state of this.#pending) state.session = undefined;
+    for (const state of this.#removedInTransaction) {
+      state.removed = false;
+      state.deleted = false;
+      if (state.key !== undefined) this.#mapFor(state.mapper).set(identityToken(state.key[1]), state);
+    }
+    for (const state of this.#deleted) state.deleted = false;
+    this.#pending = new Set();
+    this.#deleted = new Set();
+    this.#dirty = new Set();
+    this.#insertedInTransaction = new Set();
+    this.#removedInTransaction = new Set();
+    this.#savepoints = [];
+    this.#failure = undefined;
+    this.#explicitBegin = false;
+    for (const map of this.#identity.values()) for (const state of map.values()) this.#expireState(state);
+  }
+
+  async #release(): Promise<void> {
+    const conn = this.#conn;
+    this.#conn = undefined;
+    await conn?.close();
+  }
+
+  /** Rolls back anything not committed, expunges every object and releases the connection. The session can be used again. */
+  async close(): Promise<void> {
+    if (this.#conn !== undefined || this.#failure !== undefined) await this.rollback();
+    this.expungeAll();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---- flush -------------------------------------------------------------------------
+
+  #hasChanges(): boolean {
+    return this.#pending.size > 0 || this.#deleted.size > 0 || [...this.#dirty].some((s) => s.modified);
+  }
+
+  /** Writes pending changes to the database (inside the current transaction, begun if needed). */
+  async flush(): Promise<void> {
+    await this.#exclusive(() => this.#flush());
+  }
+
+  /** Adds transient objects reachable from pending and changed ones through relationships (save-update cascade). */
+  #cascadeSaveUpdate(): void {
+    const queue = [...this.#pending, ...this.#dirty];
+    const seen = new Set(queue);
+    while (queue.length > 0) {
+      const state = queue.pop() as InstanceState;
+      for (const rel of state.mapper.relationships.values()) {
+        if (!(rel.key in state.dict) || rel.options.viewonly === true || (rel.options.cascade !== undefined && !rel.options.cascade.includes("save-update"))) continue;
+        const value = state.dict[rel.key];
+        const related = Array.isArray(value) ? (value as object[]) : value === null || value === undefined ? [] : [value as object];
+        for (const obj of related) {
+          const other = instanceState(obj, requireMapper(obj));
+          if (seen.has(other)) continue;
+          seen.add(other);
+          if (other.session === undefined && !other.removed) {
+            this.#attach(other);
+            queue.push(other);
+          }
+        }
+      }
+    }
+  }
+
+  async #flush(): Promise<void> {
+    this.#checkUsable();
+    if (this.#flushing) return;
+    this.#cascadeSaveUpdate();
+    if (!this.#hasChanges()) return;
+    const conn = await this.#connection();
+    const inserts = [...this.#pending];
+    const updates = [...this.#dirty].filter((s) => s.modified && !s.deleted);
+    const deletes = [...this.#deleted].filter((s) => !s.removed);
+    const snapshots = [...inserts, ...updates, ...deletes].map(snapshotState);
+    this.#flushing = true;
+    try {
+      await executeFlush(conn, { inserts, updates, deletes }, { returning: conn.engine.dialect.capabilities.returning });
+    } catch (error) {
+      for (const s of snapshots) restoreState(s);
+      await this.#failFlush(conn, error);
+      throw error;
+    } finally {
+      this.#flushing = false;
+    }
+    for (const state of inserts) {
+      const values = state.mapper.primaryKeyAttributes.map((k) => state.dict[k]);
+      if (values.some((v) => v === undefined || v === null)) {
+        throw new InvalidRequestError(`The flush of ${describeInstance(state.obj, state.mapper)} produced no primary key; give it one, or make the key generated.`);
+      }
+      state.key = [state.mapper, values];
+      state.committed = undefined;
+      this.#mapFor(state.mapper).set(identityToken(values), state);
+      this.#insertedInTransaction.add(state);
+    }
+    this.#pending.clear();
+    for (const state of updates) state.commitAll();
+    this.#dirty.clear();
+    for (const state of deletes) {
+      state.removed = true;
+      this.#identity.get(state.mapper)?.delete(identityToken((state.key as InstanceState["key"] & object)[1]));
+      this.#removedInTransaction.add(state);
+    }
+    this.#deleted.clear();
+  }
+
+  /** A failed flush: inside a savepoint only the savepoint is rolled back; otherwise the transaction, and the session waits for rollback(). */
+  async #failFlush(conn: Connection, error: unknown): Promise<void> {
+    if (this.#savepoints.length > 0) return; // beginNested's block rolls its savepoint back and restores the objects
+    this.#failure = error;
+    try {
+      if (!conn.closed && conn.inTransaction()) await conn.rollback();
+    } catch {
+      // the original error matters more; the connection is released at rollback()
+    }
+  }
+
+  // ---- queries -----------------------------------------------------------------------
+
+  /**
+   * Runs a statement in the session's transaction (flushing first when
+   * `autoflush`). An ORM select returns instances (one per identity);
+   * any Core statement returns a Core result. UPDATE and DELETE statements on
+   * a mapped table keep the session's objects in step (see
+   * {@link ExecuteOptions.synchronizeSession}).
+   */
+  async execute<R extends readonly unknown[]>(statement: OrmSelect<R>, params?: Params): Promise<OrmResult<R>>;
+  async execute<S extends Executable>(statement: S, params?: Params | readonly Params[], options?: ExecuteOptions): Promise<Result<RowOf<S>, ScalarOf<S>>>;
+  async execute(statement: Executable | OrmSelect, params?: Params | readonly Params[], options: ExecuteOptions = {}): Promise<unknown> {
+    return this.#exclusive(async () => {
+      if (this.autoflush) await this.#flush();
+      const conn = await this.#connection();
+      if (statement instanceof OrmSelect) return this.#runSelect(conn, statement, params as Params | undefined);
+      if ((statement instanceof Update || statement instanceof Delete) && options.synchronizeSession !== false) {
+        return this.#runSynchronized(conn, statement, params as Params | undefined);
+      }
+      return conn.execute(statement, params);
+    });
+  }
+
+  /** The first element of each row of an ORM select: `await session.scalars(select(User))` gives the users. */
+  async scalars<R extends readonly unknown[]>(statement: OrmSelect<R>, params?: Params): Promise<ScalarResult<R[0]>> {
+    return (await this.execute(statement, params)).scalars();
+  }
+
+  /** The first element of the first row, or `null`. */
+  async scalar<R extends readonly unknown[]>(statement: OrmSelect<R>, params?: Params): Promise<R[0] | null> {
+    return (await this.execute(statement, params)).scalar();
+  }
+
+  async #runSelect(conn: Connection, statement: OrmSelect, params: Params | undefined): Promise<OrmResult<readonly unknown[]>> {
+    const rows = (await conn.execute(statement.statement, params))._takeRows();
+    return new OrmResult(this.#loadRows(statement._plan, rows, statement._load.populateExisting === true));
+  }
+
+  /** Turns raw rows into instances (one per identity) and values. @internal */
+  #loadRows(plan: readonly ItemPlan[], rows: readonly unknown[][], populateExisting: boolean): unknown[][] {
+    const out = new Array<unknown[]>(rows.length);
+    const single = plan.length === 1 ? plan[0] : undefined;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as unknown[];
+      if (single !== undefined && single.kind === "entity") {
+        out[i] = [this.#loadEntity(single.mapper, row, single.offset, populateExisting)];
+        continue;
+      }
+      const values = new Array<unknown>(plan.length);
+      for (let j = 0; j < plan.length; j++) {
+        const item = plan[j] as ItemPlan;
+        values[j] = item.kind === "entity" ? this.#loadEntity(item.mapper, row, item.offset, populateExisting) : row[item.offset];
+      }
+      out[i] = values;
+    }
+    return out;
+  }
+
+  #loadEntity(mapper: Mapper, row: readonly unknown[], offset: number, populateExisting: boolean): object | null {
+    const pkIndexes = mapper._primaryKeyIndexes;
+    let token: unknown;
+    let keyValues: unknown[];
+    if (pkIndexes.length === 1) {
+      token = row[offset + (pkIndexes[0] as number)];
+      if (token === null || token === undefined) return null; // the empty side of an outer join
+      keyValues = [token];
+    } else {
+      keyValues = pkIndexes.map((i) => row[offset + i]);
+      if (keyValues.every((v) => v === null || v === undefined)) return null;
+      token = identityToken(keyValues);
+    }
+    const map = this.#mapFor(mapper);
+    const existing = map.get(token);
+    const keys = mapper._columnKeys;
+    if (existing !== undefined) {
+      const expired = existing.expired;
+      if (populateExisting) {
+        for (let j = 0; j < keys.length; j++) existing.dict[keys[j] as string] = row[offset + j];
+        existing.committed = undefined;
+        existing.expired = undefined;
+        this.#dirty.delete(existing);
+      } else if (expired !== undefined && expired.size > 0) {
+        for (let j = 0; j < keys.length; j++) {
+          const key = keys[j] as string;
+          if (expired.has(key)) {
+            existing.dict[key] = row[offset + j];
+            expired.delete(key);
+          }
+        }
+      }
+      return existing.obj;
+    }
+    const { obj, state } = mapper._newInstance();
+    const dict = state.dict;
+    for (let j = 0; j < keys.length; j++) dict[keys[j] as string] = row[offset + j];
+    state.key = [mapper, keyValues];
+    state.session = this;
+    map.set(token, state);
+    return obj;
+  }
+
+  /** Runs an UPDATE or DELETE and updates or removes the matched objects of the session. */
+  async #runSynchronized(conn: Connection, statement: Update | Delete, params: Params | undefined): Promise<Result> {
+    const table = statement.state.table as AnyTable;
+    const mappers = this.#mappersOf(table);
+    if (mappers.length === 0) return conn.execute(statement, params);
+    const pk = table.primaryKey.columns as AnyColumn[];
+    let keys: unknown[][];
+    let result: Result;
+    if (conn.engine.dialect.capabilities.returning && statement.state.returning.length === 0) {
+      result = await conn.execute((statement as Update).returning(...(pk as [AnyColumn])) as never, params);
+      keys = result._takeRows();
+    } else {
+      const where = statement.state.where.length === 0 ? undefined : and(...statement.state.where);
+      const find = coreSelect(...(pk as [AnyColumn]));
+      keys = (await conn.execute(where === undefined ? find : find.where(where), params))._takeRows();
+      result = await conn.execute(statement, params);
+    }
+    const assigned = statement instanceof Update ? literalAssignments(statement) : undefined;
+    for (const mapper of mappers) {
+      const map = this.#identity.get(mapper);
+      if (map === undefined) continue;
+      for (const key of keys) {
+        const state = map.get(identityToken(key));
+        if (state === undefined) continue;
+        if (assigned === undefined) {
+          state.removed = true;
+          map.delete(identityToken(key));
+          this.#removedInTransaction.add(state);
+          this.#dirty.delete(state);
+          continue;
+        }
+        for (const [columnName, value] of assigned.values) {
+          const attr = [...mapper.columns].find(([, col]) => col.name === columnName)?.[0];
+          if (attr === undefined) continue;
+          state.dict[attr] = value;
+          state.committed?.delete(attr);
+        }
+        if (assigned.expire.length > 0) this.#expireState(state, assigned.expire.map((name) => [...mapper.columns].find(([, c]) => c.name === name)?.[0]).filter((k): k is string => k !== undefined));
+      }
+    }
+    return result;
+  }
+
+  #mappersOf(table: AnyTable): Mapper[] {
+    return [...this.#identity.keys()].filter((m) => m.table === table);
+  }
+
+  // ---- by key --------------------------------------------------------------------------
+
+  #keyValues(mapper: Mapper, ident: PrimaryKeyIdentity): unknown[] {
+    const count = mapper.primaryKey.length;
+    let values: unknown[];
+    if (Array.isArray(ident)) values = ident;
+    else if (ident !== null && typeof ident === "object" && !(ident instanceof Date) && !(ident instanceof Uint8Array)) {
+      values = mapper.primaryKeyAttributes.map((key) => (ident as Record<string, unknown>)[key]);
+    } else values = [ident];
+    if (values.length !== count || values.some((v) => v === undefined)) {
+      throw new ArgumentError(
+        `${mapper.name} has a primary key of ${count} column(s) (${mapper.primaryKeyAttributes.join(", ")}); get() was given ${JSON.stringify(ident, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}.`,
+      );
+    }
+    return values;
+  }
+
+  /**
+   * The object with primary key `ident` (a value, a tuple for composite
+   * keys, or an object by attribute), from the identity map or the
+   * database; `null` when there is no such row.
+   */
+  async get<T extends object>(cls: MappedClass<T>, ident: PrimaryKeyIdentity, options: { populateExisting?: boolean } = {}): Promise<T | null> {
+    const mapper = requireMapper(cls);
+    mapper.registry.configure();
+    const values = this.#keyValues(mapper, ident);
+    const state = this.#identity.get(mapper)?.get(identityToken(values));
+    if (state !== undefined && options.populateExisting !== true && (state.expired === undefined || state.expired.size === 0)) {
+      return state.obj as T;
+    }
+    const where = and(...mapper.primaryKey.map((col, i) => col.eq(values[i] as never)));
+    const plan: ItemPlan[] = [{ kind: "entity", mapper, offset: 0 }];
+    const stmt = new OrmSelect(coreSelect(...(mapper.columns.values() as Iterable<AnyColumn>)).where(where) as never, plan, options);
+    const result = await this.execute(stmt);
+    return (result.scalar() as T | null) ?? null;
+  }
+
+  /** Like {@link get}, but raises {@link NoResultFound} when there is no such row. */
+  async getOne<T extends object>(cls: MappedClass<T>, ident: PrimaryKeyIdentity): Promise<T> {
+    const found = await this.get(cls, ident);
+    if (found === null) throw new NoResultFound(`No ${requireMapper(cls).name} with primary key ${JSON.stringify(ident, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}.`);
+    return found;
+  }
+
+  /**
+   * Reloads attributes of a persistent object from the database (default:
+   * all column attributes), discarding their unflushed changes.
+   */
+  async refresh(obj: object, attributes?: readonly string[]): Promise<void> {
+    const state = this.#persistentState(obj, "refresh");
+    const mapper = state.mapper;
+    const keys = attributes ?? mapper._columnKeys;
+    for (const key of keys) if (!mapper.columns.has(key)) throw new ArgumentError(`refresh(): ${mapper.name} has no column attribute "${key}".`);
+    await this.#exclusive(async () => {
+      const conn = await this.#connection();
+      const keyValues = (state.key as NonNullable<InstanceState["key"]>)[1];
+      const where = and(...mapper.primaryKey.map((col, i) => col.eq(keyValues[i] as never)));
+      const rows = (await conn.execute(coreSelect(...(keys.map((k) => mapper.columns.get(k)) as [AnyColumn])).where(where)))._takeRows();
+      if (rows.length === 0) throw new InvalidRequestError(`Could not refresh ${describeInstance(obj, mapper)}: its row no longer exists.`);
+      const row = rows[0] as unknown[];
+      keys.forEach((key, i) => {
+        state.dict[key] = row[i];
+        state.committed?.delete(key);
+        state.expired?.delete(key);
+      });
+      if (!state.modified) this.#dirty.delete(state);
+    });
+  }
+
+  /**
+   * Copies the state of `obj` (typically detached) onto the object with the
+   * same key in this session, loading it if needed, and returns that object;
+   * with no such row, a new pending object is returned. `obj` is unchanged.
+   */
+  async merge<T extends object>(obj: T): Promise<T> {
+    const mapper = requireMapper(obj);
+    const source = stateOf(obj) ?? instanceState(obj, mapper);
+    const keyValues = source.key?.[1] ?? mapper.primaryKeyAttributes.map((k) => source.dict[k]);
+    const target = keyValues.every((v) => v !== undefined && v !== null) ? await this.get(mapper.class_ as MappedClass<T>, keyValues) : null;
+    if (target === null) {
+      const { obj: made, state } = mapper._newInstance();
+      for (const key of mapper._columnKeys) if (key in source.dict) state.dict[key] = source.dict[key];
+      this.add(made);
+      return made as T;
+    }
+    if (target === obj) return obj;
+    for (const key of mapper._columnKeys) if (key in source.dict) (target as Record<string, unknown>)[key] = source.dict[key];
+    return target;
+  }
+}
+
+/** Literal SET values of an UPDATE (what the session can copy onto objects) and the columns set to SQL expressions (expired). */
+function literalAssignments(statement: Update): { values: [string, unknown][]; expire: string[] } {
+  const values: [string, unknown][] = [];
+  const expire: string[] = [];
+  for (const [columnKey, value] of statement.state.values) {
+    if (value instanceof BindParameter && value.name === undefined) values.push([columnKey, value.value]);
+    else expire.push(columnKey);
+  }
+  return { values, expire };
+}
+
+/** A Session factory with fixed options: `const Session = sessionmaker(engine); await using session = Session();`. */
+export interface SessionFactory {
+  (options?: SessionOptions): Session;
+  /** The engine the sessions use. */
+  readonly bind: Engine;
+  /** Runs `fn` in a new session inside a transaction: commits on success, rolls back on error, and closes the session. */
+  begin<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+}
+
+/** Makes Sessions with shared options (SQLAlchemy's `sessionmaker`). */
+export function sessionmaker(bind: Engine, options: SessionOptions = {}): SessionFactory {
+  const factory = ((overrides: SessionOptions = {}) => new Session(bind, { ...options, ...overrides })) as SessionFactory;
+  Object.defineProperty(factory, "bind", { value: bind });
+  factory.begin = async <T>(fn: (session: Session) => Promise<T>): Promise<T> => {
+    const session = factory();
+    try {
+      return await session.begin(fn);
+    } finally {
+      await session.close();
+    }
+  };
+  return factory;
+}
+
+/**
+ * SQLAlchemy's `inspect()`: for a mapped instance its ORM state
+ * ({@link InstanceInspection}), for a mapped class its {@link Mapper}, for an
+ * engine or connection the schema {@link Inspector}.
+ */
+export function inspect(target: Engine | Connection, options?: InspectorOptions): Inspector;
+export function inspect(target: MappedClass): Mapper;
+export function inspect(target: object): InstanceInspection;
+export function inspect(target: object, options?: InspectorOptions): Inspector | Mapper | InstanceInspection {
+  if (target instanceof Engine || target instanceof Connection) return coreInspect(target, options);
+  if (typeof target === "function") return requireMapper(target);
+  return inspectInstance(target);
+}

@@ -1,0 +1,332 @@
+/**
+ * The unit of work: what a flush sends, in which order. Pending objects are
+ * INSERTed, changed ones UPDATEd (only their changed columns) and deleted
+ * ones DELETEd, ordered by the tables' foreign-key dependencies (parents
+ * first for inserts, children first for deletes), with self-referential rows
+ * ordered among themselves. Rows of one class with the same columns go in one
+ * multi-row INSERT (with RETURNING where the database has it) or one batched
+ * UPDATE. Foreign keys are copied from related objects just before their row
+ * is written.
+ *
+ * The flush changes object states as it goes (generated keys are needed by
+ * the rows that follow); the Session snapshots them first and restores them
+ * if any statement fails.
+ *
+ * @module
+ */
+import type { Connection } from "../engine/index.js";
+import { StaleDataError } from "../errors/index.js";
+import type { AnySchemaColumn as AnyColumn } from "../schema/index.js";
+import { ClauseElement, and, bindparam, delete_, insert, select as coreSelect, update, type ColumnElement } from "../sql/index.js";
+import type { Mapper } from "./mapper.js";
+import type { RelationshipProperty } from "./relationship.js";
+import { stateOf, type InstanceState } from "./state.js";
+
+/** The work of one flush. @internal */
+export interface FlushWork {
+  readonly inserts: readonly InstanceState[];
+  readonly updates: readonly InstanceState[];
+  readonly deletes: readonly InstanceState[];
+}
+
+/** Rows per multi-row INSERT are capped so that a statement stays under every driver's parameter limit. */
+const MAX_PARAMS_PER_STATEMENT = 30_000;
+const MAX_ROWS_PER_INSERT = 1_000;
+
+/** What the dialect can do, as the flush needs it. @internal */
+export interface FlushCapabilities {
+  readonly returning: boolean;
+}
+
+type ColumnOptionsView = {
+  readonly default?: unknown;
+  readonly serverDefault?: unknown;
+  readonly onUpdate?: unknown;
+  readonly serverOnUpdate?: unknown;
+  readonly identity?: unknown;
+};
+
+function optionsOf(col: AnyColumn): ColumnOptionsView {
+  return col.definition.options as ColumnOptionsView;
+}
+
+/** Groups by a string key, keeping first-seen order. */
+function groups<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = map.get(k);
+    if (group === undefined) map.set(k, [item]);
+    else group.push(item);
+  }
+  return [...map.values()];
+}
+
+/** The order of mappers: by their tables' position in the MetaData's dependency order. */
+function mapperOrder(states: readonly InstanceState[]): Mapper[] {
+  const mappers = [...new Set(states.map((s) => s.mapper))];
+  const metadata = mappers[0]?.table.metadata;
+  if (metadata === undefined) return mappers;
+  const position = new Map(metadata.sortedTables.map((t, i) => [t, i]));
+  return mappers.sort((a, b) => (position.get(a.table) ?? 0) - (position.get(b.table) ?? 0));
+}
+
+/** Copies the key values of related objects into foreign-key attributes, just before a row is written. */
+class ForeignKeySync {
+  /** Child state → the parents whose loaded collections hold it (one-to-many). */
+  readonly #parents = new Map<InstanceState, [InstanceState, RelationshipProperty][]>();
+
+  constructor(states: Iterable<InstanceState>) {
+    for (const state of states) {
+      for (const rel of state.mapper.relationships.values()) {
+        if (rel.direction !== "one-to-many" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
+        const value = state.dict[rel.key];
+        const children = rel.uselist ? ((value as object[] | null) ?? []) : value === null ? [] : [value as object];
+        for (const child of children) {
+          const childState = stateOf(child);
+          if (childState === undefined) continue;
+          const list = this.#parents.get(childState) ?? [];
+          list.push([state, rel]);
+          this.#parents.set(childState, list);
+        }
+      }
+    }
+  }
+
+  /** Sets `state`'s foreign keys from its many-to-one targets and from the parents holding it in a collection. */
+  apply(state: InstanceState): void {
+    for (const rel of state.mapper.relationships.values()) {
+      if (rel.direction !== "many-to-one" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
+      const target = state.dict[rel.key] as object | null;
+      const changed = state.key === undefined || state.committed?.has(rel.key) === true;
+      if (target === null) {
+        if (changed) for (const pair of rel.pairs) this.#set(state, pair.local, null);
+        continue;
+      }
+      const targetState = stateOf(target);
+      if (targetState === undefined) continue;
+      for (const pair of rel.pairs) this.#set(state, pair.local, targetState.dict[rel.mapper.attributeOf.get(pair.remote) as string]);
+    }
+    for (const [parent, rel] of this.#parents.get(state) ?? []) {
+      for (const pair of rel.pairs) this.#set(state, pair.remote, parent.dict[parent.mapper.attributeOf.get(pair.local) as string]);
+    }
+  }
+
+  #set(state: InstanceState, col: AnyColumn, value: unknown): void {
+    const key = state.mapper.attributeOf.get(col);
+    if (key === undefined || value === undefined) return;
+    if (state.key === undefined) state.dict[key] = value;
+    else state.set(key, value);
+  }
+}
+
+/** Self-referential pending rows in batches: each batch only refers to rows of earlier batches. */
+function dependencyBatches(mapper: Mapper, states: readonly InstanceState[]): InstanceState[][] {
+  const selfRefs = [...mapper.relationships.values()].filter((r) => r.direction === "many-to-one" && r.mapper === mapper);
+  if (selfRefs.length === 0) return [states as InstanceState[]];
+  const remaining = new Set(states);
+  const batches: InstanceState[][] = [];
+  while (remaining.size > 0) {
+    const ready = [...remaining].filter((state) =>
+      selfRefs.every((rel) => {
+        const target = state.dict[rel.key];
+        const targetState = target === null || target === undefined ? undefined : stateOf(target as object);
+        return targetState === undefined || targetState === state || !remaining.has(targetState);
+      }),
+    );
+    // A cycle among new rows cannot be ordered; write the rest together and let the database decide.
+    const batch = ready.length === 0 ? [...remaining] : ready;
+    for (const state of batch) remaining.delete(state);
+    batches.push(batch);
+  }
+  return batches;
+}
+
+/** Client-side defaults a Python-side dataclass would apply: values and functions (SQL expressions are left to the database). */
+function applyInsertDefaults(state: InstanceState): void {
+  const dict = state.dict;
+  for (const [key, col] of state.mapper.columns) {
+    if (dict[key] !== undefined) continue;
+    const fallback = optionsOf(col).default;
+    if (fallback === undefined || fallback instanceof ClauseElement) continue;
+    dict[key] = typeof fallback === "function" ? (fallback as () => unknown)() : fallback;
+  }
+  const version = state.mapper.versionAttribute;
+  if (version !== undefined && dict[version] === undefined) dict[version] = 1;
+}
+
+/** Columns whose value the database makes when the INSERT leaves them out. */
+function generatedOnInsert(col: AnyColumn, autoincrement: AnyColumn | undefined): boolean {
+  const options = optionsOf(col);
+  return col === autoincrement || options.serverDefault !== undefined || options.default instanceof ClauseElement || options.identity !== undefined;
+}
+
+async function insertGroup(conn: Connection, mapper: Mapper, states: readonly InstanceState[], caps: FlushCapabilities): Promise<void> {
+  const table = mapper.table;
+  const first = states[0] as InstanceState;
+  const present = mapper._columnKeys.filter((key) => first.dict[key] !== undefined);
+  const autoincrement = table.autoincrementColumn;
+  const fetch = mapper._columnKeys.filter((key) => first.dict[key] === undefined && generatedOnInsert(mapper.columns.get(key) as AnyColumn, autoincrement));
+  const rowOf = (state: InstanceState) => {
+    const row: Record<string, unknown> = {};
+    for (const key of present) row[(mapper.columns.get(key) as AnyColumn).name] = state.dict[key];
+    return row;
+  };
+  const fetchColumns = fetch.map((key) => mapper.columns.get(key) as AnyColumn);
+  const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, present.length))));
+
+  if (caps.returning || fetch.length === 0) {
+    for (let i = 0; i < states.length; i += perStatement) {
+      const chunk = states.slice(i, i + perStatement);
+      const base = insert(table).values((present.length === 0 ? chunk.map(() => ({})) : chunk.map(rowOf)) as never);
+      if (fetch.length === 0) {
+        await conn.execute(base);
+        continue;
+      }
+      // Rows come back in VALUES order from one multi-row INSERT on PostgreSQL, SQLite and MariaDB.
+      const rows = (await conn.execute(base.returning(...(fetchColumns as [AnyColumn])))).all();
+      rows.forEach((row, j) => {
+        const values = row._tuple() as unknown[];
+        const state = chunk[j] as InstanceState;
+        fetch.forEach((key, k) => (state.dict[key] = values[k]));
+      });
+    }
+    return;
+  }
+  // No RETURNING (MySQL): one row per INSERT for its generated key, then one SELECT for other generated columns.
+  const keyAttr = autoincrement === undefined ? undefined : mapper.attributeOf.get(autoincrement);
+  for (const state of states) {
+    const result = await conn.execute(insert(table).values(rowOf(state) as never));
+    if (keyAttr !== undefined && state.dict[keyAttr] === undefined && result.lastInsertId !== undefined) {
+      state.dict[keyAttr] = typeof result.lastInsertId === "bigint" && autoincrement?.type.visitName !== "big_integer" ? Number(result.lastInsertId) : result.lastInsertId;
+    }
+  }
+  const rest = fetch.filter((key) => key !== keyAttr);
+  if (rest.length > 0) await fetchByKey(conn, mapper, states, rest);
+}
+
+/** Reads `keys` of `states` by primary key (for databases without RETURNING). */
+async function fetchByKey(conn: Connection, mapper: Mapper, states: readonly InstanceState[], keys: readonly string[]): Promise<void> {
+  const pk = mapper.primaryKey;
+  for (const state of states) {
+    const where = and(...pk.map((col) => col.eq(state.dict[mapper.attributeOf.get(col) as string] as never)));
+    const row = (await conn.execute(coreSelect(...(keys.map((k) => mapper.columns.get(k)) as [AnyColumn])).where(where))).first();
+    if (row === null) continue;
+    const values = row._tuple() as unknown[];
+    keys.forEach((key, k) => (state.dict[key] = values[k]));
+  }
+}
+
+/** The WHERE of one row by key (and version): `pk = :pk_0 AND ...`, with the old values bound per row. */
+function rowWhere(mapper: Mapper): ColumnElement<boolean> {
+  const conditions = mapper.primaryKey.map((col, i) => col.eq(bindparam(`pk_${i}`, col.type) as never));
+  const version = mapper.versionAttribute;
+  if (version !== undefined) {
+    const col = mapper.columns.get(version) as AnyColumn;
+    conditions.push(col.eq(bindparam("version_old", col.type) as never));
+  }
+  return and(...conditions);
+}
+
+function whereParams(state: InstanceState, params: Record<string, unknown>): void {
+  const keyValues = (state.key as readonly [Mapper, readonly unknown[]])[1];
+  keyValues.forEach((value, i) => (params[`pk_${i}`] = value));
+  const version = state.mapper.versionAttribute;
+  if (version !== undefined) params.version_old = state.committed?.has(version) === true ? state.committed.get(version) : state.dict[version];
+}
+
+function changedColumns(state: InstanceState): string[] {
+  if (state.committed === undefined) return [];
+  return [...state.committed.keys()].filter((key) => state.mapper.columns.has(key));
+}
+
+async function updateStates(conn: Connection, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
+  const version = mapper.versionAttribute;
+  const work: [InstanceState, string[]][] = [];
+  for (const state of states) {
+    const changed = changedColumns(state);
+    if (changed.length === 0) continue;
+    for (const [key, col] of mapper.columns) {
+      const onUpdate = optionsOf(col).onUpdate;
+      if (onUpdate === undefined || onUpdate instanceof ClauseElement || changed.includes(key)) continue;
+      state.set(key, typeof onUpdate === "function" ? (onUpdate as () => unknown)() : onUpdate);
+      changed.push(key);
+    }
+    if (version !== undefined && !changed.includes(version)) {
+      state.set(version, (Number(state.dict[version] ?? 0) + 1) as never);
+      changed.push(version);
+    }
+    work.push([state, changed]);
+  }
+  for (const group of groups(work, ([, changed]) => changed.join("\u0000"))) {
+    const changed = (group[0] as [InstanceState, string[]])[1];
+    const values: Record<string, unknown> = {};
+    for (const key of changed) {
+      const col = mapper.columns.get(key) as AnyColumn;
+      values[col.name] = bindparam(`set_${col.name}`, col.type);
+    }
+    const stmt = update(mapper.table).where(rowWhere(mapper)).values(values as never);
+    const paramSets = group.map(([state]) => {
+      const params: Record<string, unknown> = {};
+      for (const key of changed) params[`set_${(mapper.columns.get(key) as AnyColumn).name}`] = state.dict[key];
+      whereParams(state, params);
+      return params;
+    });
+    const result = await conn.execute(stmt, paramSets.length === 1 ? (paramSets[0] as Record<string, unknown>) : paramSets);
+    if (result.rowcount !== group.length) {
+      throw new StaleDataError(
+        `UPDATE statement on table '${mapper.table.name}' expected to update ${group.length} row(s); ${result.rowcount} were matched.` +
+          (version === undefined ? "" : " The row was changed or deleted by another transaction since it was loaded (version check)."),
+      );
+    }
+  }
+}
+
+async function deleteStates(conn: Connection, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
+  const selfReferential = [...mapper.relationships.values()].some((r) => r.direction === "many-to-one" && r.mapper === mapper);
+  // Children of a self-referential table go first: reverse the insert batches.
+  const ordered = selfReferential ? dependencyBatches(mapper, states).reverse().flat() : states;
+  const stmt = delete_(mapper.table).where(rowWhere(mapper));
+  const paramSets = ordered.map((state) => {
+    const params: Record<string, unknown> = {};
+    whereParams(state, params);
+    return params;
+  });
+  const batches = selfReferential ? paramSets.map((p) => [p]) : [paramSets];
+  let matched = 0;
+  for (const batch of batches) {
+    const result = await conn.execute(stmt, batch.length === 1 ? (batch[0] as Record<string, unknown>) : batch);
+    matched += result.rowcount;
+  }
+  if (matched !== states.length) {
+    throw new StaleDataError(`DELETE statement on table '${mapper.table.name}' expected to delete ${states.length} row(s); only ${matched} were matched.`);
+  }
+}
+
+/** Runs one flush. States are changed in place (keys filled in); the caller restores them on failure. @internal */
+export async function executeFlush(conn: Connection, work: FlushWork, caps: FlushCapabilities): Promise<void> {
+  const sync = new ForeignKeySync([...work.inserts, ...work.updates]);
+  const writes = [...work.inserts, ...work.updates];
+  for (const mapper of mapperOrder(writes)) {
+    const inserts = work.inserts.filter((s) => s.mapper === mapper);
+    for (const batch of dependencyBatches(mapper, inserts)) {
+      for (const state of batch) {
+        sync.apply(state);
+        applyInsertDefaults(state);
+      }
+      for (const group of groups(batch, (s) => mapper._columnKeys.map((k) => (s.dict[k] === undefined ? "0" : "1")).join(""))) {
+        await insertGroup(conn, mapper, group, caps);
+      }
+    }
+    const updates = work.updates.filter((s) => s.mapper === mapper);
+    for (const state of updates) sync.apply(state);
+    await updateStates(conn, mapper, updates);
+  }
+  for (const mapper of mapperOrder(work.deletes).reverse()) {
+    await deleteStates(
+      conn,
+      mapper,
+      work.deletes.filter((s) => s.mapper === mapper),
+    );
+  }
+}

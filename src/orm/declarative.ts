@@ -127,12 +127,27 @@ export interface ModelClass<D extends ColumnDefs, TB extends string> {
   create<C extends MappedClass>(this: C, ...args: CreateArgs<D, TB, InstanceType<C>>): InstanceType<C>;
 }
 
+/** Column presets by name: a base's type map (`{ intPk: mapped(Integer, { primaryKey: true }), str256: mapped(new String(256)) }`). */
+export type TypeMap = Readonly<Record<string, AnyColumnDef>>;
+
+type Merge<A, B> = Simplify<Omit<A, keyof B> & B>;
+
 /** A declarative base: a registry, its MetaData, and the columns its models share. */
-export interface DeclarativeBase<Shared extends ColumnDefs = NoOptions> {
+export interface DeclarativeBase<Shared extends ColumnDefs = NoOptions, Types extends TypeMap = NoOptions> {
   readonly registry: Registry;
   readonly metadata: MetaData;
   /** The columns every model of this base gets (from `mixin`). */
   readonly sharedColumns: Shared;
+  /** The base's type map: named column presets shared by its models. */
+  readonly typeMap: Types;
+  /**
+   * A column from a preset of the type map, with options added or replaced:
+   * `Base.column("str256", { nullable: false })`.
+   */
+  column<const K extends keyof Types & string, const O extends MappedColumnOptions<Types[K]["_tsType"]> = NoOptions>(
+    preset: K,
+    options?: O,
+  ): ColumnDef<Types[K]["_tsType"], Merge<Types[K]["options"], O>>;
   /**
    * A model class for a new table `tableName` with `columns` (after the
    * shared ones), and table items: constraints, indexes, options, or a
@@ -149,7 +164,13 @@ export interface DeclarativeBase<Shared extends ColumnDefs = NoOptions> {
    * A base whose models also get `columns`: a mixin or abstract base
    * (timestamps, a status with a default). Same registry and MetaData.
    */
-  mixin<const D extends ColumnDefs>(columns: D): DeclarativeBase<Simplify<Shared & D>>;
+  mixin<const D extends ColumnDefs>(columns: D): DeclarativeBase<Simplify<Shared & D>, Types>;
+}
+
+/** The options of {@link declarativeBase}. */
+export interface DeclarativeBaseOptions<Types extends TypeMap> extends RegistryOptions {
+  /** Named column presets (SQLAlchemy's type annotation map), used with `Base.column(name, options)`. */
+  readonly typeMap?: Types;
 }
 
 const PENDING: unique symbol = Symbol("athanor.declarative");
@@ -208,11 +229,19 @@ function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry,
   return Model as unknown as ModelClass<D, TB>;
 }
 
-function makeBase<Shared extends ColumnDefs>(registry: Registry, shared: Shared): DeclarativeBase<Shared> {
+function makeBase<Shared extends ColumnDefs, Types extends TypeMap>(registry: Registry, shared: Shared, typeMap: Types): DeclarativeBase<Shared, Types> {
   return {
     registry,
     metadata: registry.metadata,
     sharedColumns: shared,
+    typeMap,
+    column(preset, options) {
+      const definition = typeMap[preset];
+      if (definition === undefined) {
+        throw new ArgumentError(`No preset "${preset}" in this base's type map (it has ${Object.keys(typeMap).map((k) => `"${k}"`).join(", ") || "none"}).`);
+      }
+      return column(definition.type, { ...definition.options, ...options } as never) as never;
+    },
     model(tableName, columns, ...items) {
       if (typeof tableName !== "string" || tableName === "") throw new ArgumentError("model() needs a table name first.");
       for (const key of Object.keys(columns)) {
@@ -226,7 +255,7 @@ function makeBase<Shared extends ColumnDefs>(registry: Registry, shared: Shared)
       return modelClass(registry, table);
     },
     mixin(columns) {
-      return makeBase(registry, { ...shared, ...columns } as never);
+      return makeBase(registry, { ...shared, ...columns } as never, typeMap);
     },
   };
 }
@@ -237,16 +266,16 @@ function makeBase<Shared extends ColumnDefs>(registry: Registry, shared: Shared)
  *
  * @example
  * ```ts
- * const Base = declarativeBase();
+ * const Base = declarativeBase({ typeMap: { intPk: mapped(Integer, { primaryKey: true }), str256: mapped(new String(256)) } });
  * const Timestamped = Base.mixin({
  *   createdAt: mapped(DateTime, { nullable: false, default: () => new Date(), init: false }),
  *   updatedAt: mapped(DateTime, { onUpdate: () => new Date(), init: false }),
  * });
- * class Note extends Timestamped.model("notes", { id: mapped(Integer, { primaryKey: true }), body: mapped(Text, { nullable: false }) }) {}
- * const note = new Note({ body: "hello" });
+ * class Note extends Timestamped.model("notes", { id: Base.column("intPk"), title: Base.column("str256", { nullable: false }) }) {}
+ * const note = new Note({ title: "hello" });
  * await Base.metadata.createAll(engine);
  * ```
  */
-export function declarativeBase(options: RegistryOptions = {}): DeclarativeBase {
-  return makeBase(new Registry(options), {} as NoOptions);
+export function declarativeBase<const Types extends TypeMap = NoOptions>(options: DeclarativeBaseOptions<Types> = {}): DeclarativeBase<NoOptions, Types> {
+  return makeBase(new Registry(options), {} as NoOptions, options.typeMap ?? ({} as Types));
 }

@@ -99,3 +99,17 @@ describeEachBackend("declarative models create their tables", (ctx) => {
     }
   });
 });
+
+describe("type map presets", () => {
+  it("build columns from named presets with options merged, and name the presets on a typo", () => {
+    const Base = declarativeBase({
+      typeMap: { intPk: mapped(Integer, { primaryKey: true }), str256: mapped(new String(256)), stamp: mapped(DateTime, { serverDefault: func.now() }) },
+    });
+    class Note extends Base.model("notes", { id: Base.column("intPk"), title: Base.column("str256", { nullable: false }), at: Base.column("stamp") }) {}
+    expect(Note.table.c.title.nullable).toBe(false);
+    expect((Note.table.c.title.type as unknown as { length: number }).length).toBe(256);
+    expect(Note.table.c.id.primaryKey).toBe(true);
+    expect(Note.table.c.at.definition.options.serverDefault).toBeDefined();
+    expect(() => Base.column("nope" as "intPk")).toThrow('No preset "nope" in this base\'s type map (it has "intPk", "str256", "stamp").');
+  });
+});

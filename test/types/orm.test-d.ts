@@ -3,9 +3,15 @@ import { describe, expectTypeOf, it } from "vitest";
 import { DateTime, Integer, String, Text, UUID, func } from "athanor";
 import { declarativeBase, mapped, relationship } from "athanor/orm";
 
-const Base = declarativeBase();
-const intPk = mapped(Integer, { primaryKey: true });
-const str256 = mapped(new String(256), { nullable: false });
+const Base = declarativeBase({
+  typeMap: {
+    intPk: mapped(Integer, { primaryKey: true }),
+    str256: mapped(new String(256)),
+    createdAt: mapped(DateTime, { nullable: false, serverDefault: func.now(), init: false }),
+  },
+});
+const intPk = Base.column("intPk");
+const str256 = Base.column("str256", { nullable: false });
 const Timestamped = Base.mixin({
   createdAt: mapped(DateTime, { nullable: false, serverDefault: func.now(), init: false }),
   updatedAt: mapped(DateTime, { onUpdate: () => new Date(), init: false }),
@@ -67,6 +73,18 @@ describe("declarative models", () => {
     Post.create({ authorId: 1, title: "t", author: new Post({ authorId: 1, title: "x" }) });
     // @ts-expect-error greet is a method, not a relationship
     User.create({ name: "x", greet: () => "" });
+  });
+
+  it("types column presets of the type map, with options merged", () => {
+    expectTypeOf(Base.column("str256")._tsType).toEqualTypeOf<string>();
+    class Note extends Base.model("notes", { id: Base.column("intPk"), title: Base.column("str256"), body: Base.column("str256", { nullable: false }), at: Base.column("createdAt") }) {}
+    const note = new Note({ body: "b" });
+    expectTypeOf(note.title).toEqualTypeOf<string | null>();
+    expectTypeOf(note.body).toEqualTypeOf<string>();
+    expectTypeOf(note.at).toEqualTypeOf<Date>();
+    expectTypeOf<ConstructorParameters<typeof Note>[0]>().toEqualTypeOf<{ body: string; id?: number; title?: string | null }>();
+    // @ts-expect-error no such preset
+    Base.column("nope");
   });
 
   it("gives a class-level column handle that does not collide with Function's name", () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expectTypeOf, it } from "vitest";
-import { DateTime, Integer, String, Text, UUID, func } from "athanor";
-import { declarativeBase, mapped, relationship } from "athanor/orm";
+import { DateTime, Integer, String, Text, UUID, func, type ScalarResult } from "athanor";
+import { declarativeBase, mapped, relationship, select, type Session } from "athanor/orm";
 
 const Base = declarativeBase({
   typeMap: {
@@ -102,5 +102,18 @@ describe("declarative models", () => {
       }
     }
     expectTypeOf(new Tag().users).toEqualTypeOf<User[]>();
+  });
+});
+
+describe("session results", () => {
+  it("types entity and mixed selects", async () => {
+    const session = null as unknown as Session;
+    expectTypeOf(await session.scalars(select(User))).toEqualTypeOf<ScalarResult<User>>();
+    expectTypeOf((await session.execute(select(User, Post.c.title, Post))).all()).toEqualTypeOf<[User, string, Post][]>();
+    expectTypeOf((await session.execute(select(User, Post).outerjoin(Post))).all()).toEqualTypeOf<[User, Post | null][]>();
+    expectTypeOf(await session.get(User, 1)).toEqualTypeOf<User | null>();
+    expectTypeOf(await session.getOne(Post, "id")).toEqualTypeOf<Post>();
+    expectTypeOf(await session.scalar(select(User.c.name))).toEqualTypeOf<string | null>();
+    expectTypeOf(await session.merge(new User({ name: "a" }))).toEqualTypeOf<User>();
   });
 });

@@ -87,7 +87,7 @@ async function reflectOn(metadata: MetaData, conn: Connection, options: ReflectO
     for (const name of todo) {
       const pk = pks.get(name);
       const defs: Record<string, AnyColumnDef> = {};
-      for (const col of columns.get(name) ?? []) defs[col.name] = column(col.type, columnOptions(col));
+      for (const col of columns.get(name) ?? []) defs[col.name] = column(col.type, columnOptions(col, pk?.columns ?? []));
       const items: (object | undefined)[] = [];
       if (pk !== undefined && pk.columns.length > 0) items.push(new PrimaryKeyConstraint([...pk.columns], nameOpt(pk.name)));
       for (const fk of fks.get(name) ?? []) {
@@ -108,7 +108,10 @@ async function reflectOn(metadata: MetaData, conn: Connection, options: ReflectO
       }
       for (const u of uniques.get(name) ?? []) items.push(new UniqueConstraint([...u.columns], nameOpt(u.name)));
       for (const c of checks.get(name) ?? []) items.push(new CheckConstraint(text(c.sqltext), nameOpt(c.name)));
+      const tableUniques = uniques.get(name) ?? [];
       for (const ix of indexes.get(name) ?? []) {
+        // MySQL reports a UNIQUE constraint's index as an index too: the constraint makes it.
+        if (ix.unique && tableUniques.some((u) => u.name === ix.name && sameList(u.columns, ix.columns))) continue;
         const elements: IndexElement[] = ix.columns.map((c, i) => c ?? literalColumn(ix.expressions[i] ?? ""));
         items.push(
           new Index(ix.name, elements, {
@@ -127,16 +130,33 @@ async function reflectOn(metadata: MetaData, conn: Connection, options: ReflectO
   return made;
 }
 
+function sameList(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 function nameOpt(name: string | undefined): { name?: string } {
   return name === undefined ? {} : { name };
 }
 
-function columnOptions(col: ReflectedColumn): ColumnOptions {
+/**
+ * `autoincrement`: true for SERIAL and identity columns; for other columns the
+ * database numbers (MySQL AUTO_INCREMENT, SQLite's rowid) left to the schema's
+ * "auto" rule when the column is the whole primary key, so that createAll
+ * writes the dialect's usual key (AUTO_INCREMENT, `INTEGER PRIMARY KEY`), true
+ * otherwise; false for a column the database does not number.
+ */
+function autoincrementOption(col: ReflectedColumn, serial: boolean, pk: readonly string[]): { autoincrement?: boolean } {
+  if (serial || col.identity !== undefined) return { autoincrement: true };
+  if (!col.autoincrement) return { autoincrement: false };
+  return pk.length === 1 && pk[0] === col.name ? {} : { autoincrement: true };
+}
+
+function columnOptions(col: ReflectedColumn, pk: readonly string[]): ColumnOptions {
   const isInteger = col.type instanceof Integer || col.type instanceof BigInteger;
   const serial = col.identity === undefined && col.default !== undefined && /^nextval\(/i.test(col.default) && isInteger;
   return {
     nullable: col.nullable,
-    autoincrement: serial || col.identity !== undefined,
+    ...autoincrementOption(col, serial, pk),
     ...(col.default === undefined || serial ? {} : { serverDefault: text(col.default) }),
     ...(col.identity === undefined
       ? {}

@@ -274,11 +274,20 @@ export class Table<D extends ColumnDefs = ColumnDefs, TB extends string = string
   /**
    * A table read from the database (its columns, keys, constraints, indexes
    * and comment), added to `metadata` with the tables its foreign keys refer
-   * to. `bind` is an Engine or a Connection. Raises NoSuchTableError when the
+   * to. `bind` is an Engine or a Connection; `onWarning` receives reflection's warnings (see ReflectOptions). Raises NoSuchTableError when the
    * table does not exist.
    */
-  static async autoload(name: string, metadata: MetaData, bind: object, options: { schema?: string } = {}): Promise<AnyTable> {
-    const made = await runReflector(metadata, bind, { only: [name], ...(options.schema === undefined ? {} : { schema: options.schema }) });
+  static async autoload(
+    name: string,
+    metadata: MetaData,
+    bind: object,
+    options: { schema?: string; onWarning?: (message: string) => void } = {},
+  ): Promise<AnyTable> {
+    const made = await runReflector(metadata, bind, {
+      only: [name],
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+    });
     const table = made.get(name);
     if (table === undefined) throw new ArgumentError(`Table ${name} was not reflected.`);
     return table;

@@ -59,7 +59,10 @@ export class MySQLDDLCompiler extends DDLCompiler {
     const sql = super.renderDefault(value, type);
     const stored = this.storedType(type);
     // MySQL wants the column's own fractional precision in CURRENT_TIMESTAMP (DATETIME(6) needs CURRENT_TIMESTAMP(6)).
-    if (stored.visitName === "datetime" && CURRENT_TIMESTAMP.test(sql)) return "CURRENT_TIMESTAMP(6)";
+    if (stored.visitName === "datetime" && CURRENT_TIMESTAMP.test(sql)) {
+      const precision = (stored as { precision?: number }).precision ?? 6;
+      return precision === 0 ? "CURRENT_TIMESTAMP" : `CURRENT_TIMESTAMP(${precision})`;
+    }
     const literal = !(value instanceof TextClause) && !(value instanceof ColumnElement);
     return literal && EXPRESSION_DEFAULT_TYPES.has(stored.visitName) ? `(${sql})` : sql;
   }

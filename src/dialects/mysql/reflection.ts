@@ -119,17 +119,20 @@ export function mysqlTypeFromColumn(dataType: string, columnType: string, json =
     case "nvarchar":
     case "nchar":
       return new StringType(numbers[0]);
+    // A length that createAll writes back as the same TEXT type (see MySQLTypeCompiler.visitText).
     case "tinytext":
     case "text":
+      return new Text(16_383);
     case "mediumtext":
+      return new Text(4_194_303);
     case "longtext":
       return new Text();
     case "json":
       return new JSONType();
     case "datetime":
-      return new DateTime();
+      return new DateTime({ precision: numbers[0] ?? 0 });
     case "timestamp":
-      return new DateTime({ timezone: true });
+      return new DateTime({ timezone: true, precision: numbers[0] ?? 0 });
     case "date":
       return new DateType();
     case "time":
@@ -295,8 +298,8 @@ export class MySQLReflection implements DialectReflection {
           referredSchema: first.rschema === first.sch ? undefined : String(first.rschema),
           referredTable: String(first.rtable),
           referredColumns: keyRows.map((r) => String(r.rcol)),
-          ondelete: referentialAction(first.on_delete),
-          onupdate: referentialAction(first.on_update),
+          ondelete: innodbAction(first.on_delete),
+          onupdate: innodbAction(first.on_update),
         });
       }
     }
@@ -304,9 +307,12 @@ export class MySQLReflection implements DialectReflection {
   }
 
   /**
-   * Every index but the primary key. MySQL has no UNIQUE constraint apart
-   * from its unique index: such an index is listed here (unique) and by
-   * {@link uniqueConstraints} too.
+   * Every index but the primary key and the index MySQL makes by itself for a
+   * foreign key without a usable one (non-unique, named after the constraint,
+   * on its columns: creating the foreign key makes it again). MySQL has no
+   * UNIQUE constraint apart from its unique index: such an index is listed
+   * here (unique) and by {@link uniqueConstraints} too; `metadata.reflect`
+   * keeps it as the constraint only.
    */
   async indexes(conn: Connection, scope: ReflectionScope): Promise<Map<string, ReflectedIndex[]>> {
     const rows = await this.#query(
@@ -315,7 +321,9 @@ export class MySQLReflection implements DialectReflection {
       "s.INDEX_NAME AS name, s.NON_UNIQUE AS non_unique, s.COLUMN_NAME AS col",
       "information_schema.STATISTICS s",
       "s",
-      " AND s.INDEX_NAME <> 'PRIMARY'",
+      " AND s.INDEX_NAME <> 'PRIMARY' AND NOT (s.NON_UNIQUE = 1 AND s.INDEX_NAME IN (" +
+        "SELECT fk.CONSTRAINT_NAME FROM information_schema.TABLE_CONSTRAINTS fk WHERE fk.CONSTRAINT_SCHEMA = tb.TABLE_SCHEMA " +
+        "AND fk.TABLE_NAME = tb.TABLE_NAME AND fk.CONSTRAINT_TYPE = 'FOREIGN KEY'))",
       "s.INDEX_NAME, s.SEQ_IN_INDEX",
     );
     const result = new Map<string, ReflectedIndex[]>();
@@ -448,6 +456,16 @@ export class MySQLReflection implements DialectReflection {
   async #rows(conn: Connection, sql: string, params: readonly unknown[]): Promise<Row[]> {
     return (await conn.execDriverSql(sql, params)).mappings() as Row[];
   }
+}
+
+/**
+ * A referential action of InnoDB: RESTRICT and NO ACTION are the same thing
+ * there, and the default (MariaDB reports an omitted action as RESTRICT, MySQL
+ * as NO ACTION), so both are `undefined`.
+ */
+function innodbAction(value: unknown): string | undefined {
+  const action = referentialAction(value);
+  return action === "RESTRICT" ? undefined : action;
 }
 
 /** True when a catalog value is present (neither SQL NULL nor absent). */

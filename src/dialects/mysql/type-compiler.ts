@@ -38,8 +38,11 @@ export class MySQLTypeCompiler extends TypeCompiler {
   override visitLargeBinary(): string {
     return "LONGBLOB";
   }
+  /** DATETIME(6) / TIMESTAMP(6) unless the type gives its `precision` (0: plain DATETIME / TIMESTAMP). */
   override visitDateTime(type: DateTime): string {
-    return type.timezone ? "TIMESTAMP(6)" : "DATETIME(6)";
+    const name = type.timezone ? "TIMESTAMP" : "DATETIME";
+    const precision = type.precision ?? 6;
+    return precision === 0 ? name : `${name}(${precision})`;
   }
   override visitEnum(type: Enum, context: TypeCompileContext): string {
     if (!type.native) return super.visitEnum(type, context);

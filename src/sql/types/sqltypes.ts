@@ -190,6 +190,12 @@ export class Time extends TypeEngine<string> {
 export interface DateTimeOptions {
   /** A column that stores the instant with its zone (`timestamptz` on PostgreSQL). */
   timezone?: boolean;
+  /**
+   * Digits of fractional seconds the column keeps, where the DDL says it:
+   * MySQL/MariaDB write `DATETIME(p)` (default 6; 0 is a plain `DATETIME`).
+   * Reflection sets it from the column. Values are still `Date` (milliseconds).
+   */
+  precision?: number;
 }
 
 /**
@@ -201,9 +207,11 @@ export class DateTime extends TypeEngine<globalThis.Date> {
   readonly typeName: string;
   readonly visitName: string = "datetime";
   readonly timezone: boolean;
+  readonly precision: number | undefined;
   constructor(options: DateTimeOptions = {}) {
     super();
     this.timezone = options.timezone ?? false;
+    this.precision = options.precision;
     this.typeName = this.timezone ? "DateTime(timezone)" : "DateTime";
   }
   override bindProcessor(): ValueProcessor<globalThis.Date, unknown> {

@@ -170,6 +170,13 @@ describe("defaults", () => {
       mysql: `CREATE TABLE u (\n  changed DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6)\n)${ENGINE}`,
       postgresql: "CREATE TABLE u (\n  changed TIMESTAMP WITHOUT TIME ZONE DEFAULT (now()) NOT NULL\n)",
     });
+    const p = new Table("p", new MetaData(), {
+      a: column(new DateTime({ precision: 0 }), { serverDefault: text("current_timestamp()"), serverOnUpdate: func.now() }),
+      b: column(new DateTime({ precision: 3 }), { serverDefault: text("CURRENT_TIMESTAMP") }),
+    });
+    assertDDL(new CreateTable(p), {
+      mysql: `CREATE TABLE p (\n  a DATETIME DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n  b DATETIME(3) DEFAULT CURRENT_TIMESTAMP(3)\n)${ENGINE}`,
+    });
   });
 
   it("refuses values DDL cannot hold", () => {

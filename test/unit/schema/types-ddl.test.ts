@@ -58,6 +58,8 @@ const TYPES: [string, TypeArgument<unknown>, Record<"postgresql" | "sqlite" | "m
   ["Date", DateType, { postgresql: "DATE", sqlite: "DATE", mysql: "DATE" }],
   ["Time", Time, { postgresql: "TIME", sqlite: "TIME", mysql: "TIME" }],
   ["DateTime", DateTime, { postgresql: "TIMESTAMP WITHOUT TIME ZONE", sqlite: "DATETIME", mysql: "DATETIME(6)" }],
+  ["DateTime({ precision: 0 })", new DateTime({ precision: 0 }), { postgresql: "TIMESTAMP WITHOUT TIME ZONE", sqlite: "DATETIME", mysql: "DATETIME" }],
+  ["DateTime({ precision: 3, timezone })", new DateTime({ precision: 3, timezone: true }), { postgresql: "TIMESTAMP WITH TIME ZONE", sqlite: "DATETIME", mysql: "TIMESTAMP(3) NULL" }],
   [
     "DateTime({ timezone: true })",
     new DateTime({ timezone: true }),

@@ -53,6 +53,8 @@ export interface CodegenSource {
    * (SERIAL) column; any other `nextval` default becomes a {@link Sequence}.
    */
   readonly ownedSequences?: ReadonlyMap<string, string> | undefined;
+  /** SQLite: the tables whose integer key is declared `AUTOINCREMENT` (ids never reused), which the catalog's columns do not tell. */
+  readonly sqliteAutoincrement?: ReadonlySet<string> | undefined;
   /** PostgreSQL: the numbering of the schema's sequences, by name (only what differs from the defaults is written). */
   readonly sequenceOptions?: ReadonlyMap<string, SequenceFacts> | undefined;
 }
@@ -371,6 +373,9 @@ function tableBlock(table: CodegenTable, source: CodegenSource, emitter: Emitter
     } else if (col.autoincrement && dialect !== "sqlite" && dialect !== "postgresql" && !explicitAuto) {
       serial.set(col.name, "autoincrement"); // MySQL AUTO_INCREMENT
       explicitAuto = true;
+    } else if (col.autoincrement && dialect === "sqlite" && source.sqliteAutoincrement?.has(table.name) === true && pkColumns.length === 1 && pkColumns[0] === col.name) {
+      serial.set(col.name, "autoincrement"); // INTEGER PRIMARY KEY AUTOINCREMENT; a plain rowid key is Athanor's default
+      explicitAuto = true;
     }
   }
   // The column Athanor would number by itself (Table.autoincrementColumn): the single integer key column.
@@ -508,6 +513,13 @@ async function ownedSequences(conn: Connection, schema: string | undefined): Pro
   return new Map(rows.map((r) => [`${String(r.table_name)}.${String(r.column_name)}`, String(r.sequence_name)]));
 }
 
+/** SQLite: the tables declared with AUTOINCREMENT (read from their CREATE TABLE text). */
+async function sqliteAutoincrementTables(conn: Connection, schema: string | undefined): Promise<Set<string>> {
+  const master = schema === undefined ? "sqlite_master" : `${conn.engine.dialect.createCompiler().forceQuote(schema)}.sqlite_master`;
+  const rows = (await conn.execute(text(`select name, sql from ${master} where type = 'table'`))).all();
+  return new Set(rows.filter((r) => /\bAUTOINCREMENT\b/i.test(String(r.sql ?? ""))).map((r) => String(r.name)));
+}
+
 /** PostgreSQL: the numbering of the sequences of a schema, by name. */
 async function sequenceFacts(conn: Connection, schema: string | undefined): Promise<Map<string, SequenceFacts>> {
   const rows = (
@@ -591,6 +603,7 @@ export async function readCodegenSource(engine: Engine, options: CodegenOptions 
       tables,
       ownedSequences: dialect === "postgresql" ? await ownedSequences(conn, schema) : undefined,
       sequenceOptions: dialect === "postgresql" ? await sequenceFacts(conn, schema) : undefined,
+      sqliteAutoincrement: dialect === "sqlite" ? await sqliteAutoincrementTables(conn, schema) : undefined,
     };
   });
 }

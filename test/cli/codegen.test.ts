@@ -80,6 +80,8 @@ interface Scenario {
   teardown(): Promise<void>;
   /** Edits the module before it is imported (for what codegen cannot express). */
   runtimeEdit?(source: string): string;
+  /** Checks the copy beyond what reflection describes. */
+  verify?(copy: Engine): Promise<void>;
   /** Adjusts the source description to what the round trip gives, for differences that cannot be avoided. */
   expected?(before: SchemaDescription, after: SchemaDescription): void;
 }
@@ -247,6 +249,7 @@ const AWKWARD = [
      CONSTRAINT uq_items UNIQUE (sel_name, stamp))`,
   `CREATE INDEX ix_items_partial ON "order items" (stamp) WHERE flag = 1`,
   `CREATE INDEX ix_items_expr ON "order items" (lower(sel_name))`,
+  "CREATE TABLE counted (id INTEGER PRIMARY KEY AUTOINCREMENT, label TEXT)",
   `CREATE TABLE text (id INTEGER PRIMARY KEY, item_id INTEGER REFERENCES "order items" (id) ON DELETE SET NULL, body BLOB, untyped)`,
 ];
 
@@ -278,6 +281,11 @@ const scenarios: Scenario[] = [
   pgliteScenario("pagila-pglite", undefined, { runtimeEdit: tsvectorAsUserType, expected: pagilaExpected }),
   sqliteScenario("chinook-sqlite", () => chinookDDL("Chinook_Sqlite.sql"), { expected: sqliteExpected }),
   sqliteScenario("awkward-sqlite", () => AWKWARD, {
+    async verify(copy) {
+      // reflection does not tell AUTOINCREMENT from a plain rowid key; the copy must have it again
+      const sql = await copy.connect(async (conn) => (await conn.execDriverSql("SELECT sql FROM sqlite_master WHERE name = 'counted'")).scalar());
+      expect(String(sql)).toMatch(/"?id"? INTEGER.*AUTOINCREMENT/i);
+    },
     expected(before, after) {
       sqliteExpected(before, after);
       // Table keeps its columns in a plain object, so a column named __proto__ is lost there (the module itself has it: see above).
@@ -471,6 +479,8 @@ describe("athanor codegen: round trips on real databases", () => {
     expect(awkward).toMatch(/new CheckConstraint\(text\(".*1st.*> 0"\), \{ name: "ck_select_1st" \}\)/);
     expect(awkward).toContain('new Index("ix_items_partial", ["stamp"], { where: text("flag = 1") })');
     expect(awkward).toContain('new Index("ix_items_expr", [literalColumn("lower(sel_name)")])');
+    expect(awkward).toContain("id: column(Integer, { primaryKey: true, autoincrement: true }),"); // counted: AUTOINCREMENT
+    expect(awkward.match(/autoincrement: true/g)).toHaveLength(1);
     expect(awkward).toMatch(/\/\/ a column without a declared type has no Athanor type.*\n\s+untyped: column\(new NullType\(\)\)/);
 
     const hand = generated.get("hand-pglite") as string;
@@ -533,6 +543,7 @@ describe("athanor codegen: round trips on real databases", () => {
         expect(before.tables.length).toBeGreaterThan(0);
         scenario.expected?.(before, after);
         expect(after).toEqual(before);
+        await scenario.verify?.(target.engine);
       } finally {
         warn.mockRestore();
         await target.dispose();

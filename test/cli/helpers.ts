@@ -80,6 +80,7 @@ export function pagilaDDL(): string[] {
 /** Everything the Inspector says about the tables of a schema, as plain data (types by their names). */
 export interface SchemaDescription {
   tables: string[];
+  views: string[];
   columns: Record<string, Record<string, unknown>[]>;
   pks: Record<string, unknown>;
   fks: Record<string, unknown[]>;
@@ -103,6 +104,7 @@ export async function describeSchema(conn: Connection, schema: string | undefine
   const columns = await insp.getMultiColumns(scope);
   return {
     tables,
+    views: (await insp.getViewNames(schema)).sort(),
     columns: plain(new Map([...columns].map(([t, cols]) => [t, cols.map((c) => ({ ...c, type: c.type.typeName }))]))),
     pks: plain(await insp.getMultiPkConstraint(scope)),
     fks: plain(new Map([...(await insp.getMultiForeignKeys(scope))].map(([t, v]) => [t, byName(v)]))),

@@ -137,7 +137,7 @@ const INTEGER_KINDS = new Set(["integer", "small_integer", "big_integer"]);
 
 /** Writes the TypeScript expressions of types, collecting the names to import. */
 class Emitter {
-  readonly imports = new Set<string>(["MetaData", "Table", "column"]);
+  readonly imports = new Set<string>(["MetaData"]);
   /** Named enums, shared by every column that uses them: identifier by `schema.name`. */
   readonly enums = new Map<string, { id: string; code: string }>();
   /** Sequences behind `nextval` defaults that are not SERIAL's: identifier by `schema.name`. */
@@ -420,7 +420,7 @@ function tableBlock(table: CodegenTable, source: CodegenSource, emitter: Emitter
     }
     if (col.comment !== undefined) options.push(`comment: ${str(col.comment)}`);
     if (note !== undefined) columnLines.push(`    // ${note}`);
-    columnLines.push(`    ${propertyKey(col.name)}: column(${typeCode}${options.length === 0 ? "" : `, ${objectLiteral(options)}`}),`);
+    columnLines.push(`    ${propertyKey(col.name)}: ${emitter.use("column")}(${typeCode}${options.length === 0 ? "" : `, ${objectLiteral(options)}`}),`);
   }
 
   const items: string[] = [];
@@ -455,7 +455,7 @@ function tableBlock(table: CodegenTable, source: CodegenSource, emitter: Emitter
   }
   if (table.comment !== undefined) items.push(`{ comment: ${str(table.comment)} }`);
 
-  const out = [`export const ${id} = new Table(`, `  ${str(table.name)},`, "  metadata,", "  {", ...columnLines, "  },"];
+  const out = [`export const ${id} = new ${emitter.use("Table")}(`, `  ${str(table.name)},`, "  metadata,", "  {", ...columnLines, "  },"];
   for (const item of items) out.push(`  ${item},`);
   out.push(");");
   return out.join("\n");

@@ -91,6 +91,12 @@ describe("generateModule", () => {
     expect(rowid).toContain("id: column(Integer, { primaryKey: true })"); // no AUTOINCREMENT keyword added
   });
 
+  it("imports only what it uses, even for a database without tables", () => {
+    const source = generateModule({ dialect: "postgresql", schema: undefined, origin: "postgresql+pglite://", tables: [] });
+    expect(source).toContain('import { MetaData } from "athanor";');
+    expect(source).toContain("from postgresql+pglite://: 0 tables.");
+  });
+
   it("is deterministic and sorts referred tables first", () => {
     const tables = [
       table("child", [col("id"), col("parent_id")], {

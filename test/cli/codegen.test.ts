@@ -124,12 +124,9 @@ function loadPglite(): Promise<Map<string, SchemaDescription>> {
   return pgliteLoaded;
 }
 
-let pgliteTarget: { engine: Engine; users: number } | undefined;
-let pgliteScenarios = 0;
-let pgliteDone = 0;
+let pgliteTarget: Engine | undefined;
 
 function pgliteScenario(id: string, schema: string | undefined, extra: Partial<Scenario> = {}): Scenario {
-  pgliteScenarios++;
   return {
     id,
     url: pgliteUrl,
@@ -137,17 +134,13 @@ function pgliteScenario(id: string, schema: string | undefined, extra: Partial<S
     setup: async () => (await loadPglite()).get(schema ?? "public") as SchemaDescription,
     async target() {
       // The same data directory (a new PGlite costs seconds): the source schema is renamed away and an
-      // empty one of the same name takes its place. One engine for the three, disposed after the last.
-      pgliteTarget ??= { engine: createEngine(pgliteUrl, { poolSize: 1 }), users: 0 };
-      const shared = pgliteTarget;
-      shared.users++;
+      // empty one of the same name takes its place. One engine for the three, disposed in afterAll.
+      pgliteTarget ??= createEngine(pgliteUrl, { poolSize: 1 });
       const name = schema ?? "public";
       return {
-        engine: shared.engine,
+        engine: pgliteTarget,
         prepare: [`ALTER SCHEMA ${name} RENAME TO ${name}_source`, `CREATE SCHEMA ${name}`],
-        async dispose() {
-          if (--shared.users === 0 && pgliteScenarios === ++pgliteDone) await shared.engine.dispose();
-        },
+        async dispose() {},
       };
     },
     async teardown() {
@@ -425,6 +418,7 @@ describe("athanor codegen: round trips on real databases", () => {
   }, 120_000);
 
   afterAll(async () => {
+    await pgliteTarget?.dispose();
     await Promise.all(scenarios.map((s) => s.teardown()));
     rmSync(work, { recursive: true, force: true });
   });

@@ -593,6 +593,21 @@ describe("athanor codegen: bad input", () => {
     expect(schema.err).toContain('NoSuchSchemaError: No schema named "nope"');
   });
 
+  it("treats the default schema as no schema, and creates the folders of --out", async () => {
+    const file = sqliteFilePath("cg-default");
+    await load(`sqlite:///${file}`, ["CREATE TABLE known (id INTEGER PRIMARY KEY)"]);
+    const out = path.join(work, "nested", "deeper", "schema.ts");
+    const result = await run(["codegen", "--url", `sqlite:///${file}`, "--schema", "main", "--out", out]);
+    expect(result.code).toBe(0);
+    expect(result.out).toBe(`athanor: wrote ${out}\n`);
+    const source = readFileSync(out, "utf8");
+    expect(source).toContain("export const metadata = new MetaData();");
+    expect(source).toContain("export const known = new Table(");
+    const misplaced = await run(["inspect", "--url", `sqlite:///${file}`, "--tables", "known"]);
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.err).toContain("--tables is an option of codegen");
+  });
+
   it("fails on a SQLite file (or PGlite directory) that does not exist, without creating it", async () => {
     const missing = path.join(work, "missing", "nothing-here.db");
     for (const command of ["codegen", "inspect"]) {

@@ -4,8 +4,9 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
-import { sqliteFilePath } from "./support/backends.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createEngine, type Engine } from "athanor";
+import { MARIADB_ENV, POSTGRES_ENV, sqliteFilePath } from "./support/backends.js";
 
 const run = promisify(execFile);
 
@@ -34,3 +35,80 @@ describe("examples/quickstart.ts", () => {
     expect(out).toMatch(/values \(\?, \?, \?\)/);
   }, 90_000);
 });
+
+/** The ORM examples: each exports `main(urlOrEngine)`, prints what it shows, and asserts its own outcomes. */
+type ExampleModule = { main: (target: string | Engine) => Promise<void> };
+const ormExamples: { file: string; load: () => Promise<ExampleModule>; shows: string[] }[] = [
+  {
+    file: "orm-session-lifecycle.ts",
+    load: () => import("../examples/orm-session-lifecycle.js"),
+    shows: ["one session, three transactions", "expireOnCommit: true; after commit, cy.balance raises: UnloadedAttributeError", "balances: ada=1, bob=7, cy=10, dan=0, eve=0"],
+  },
+  {
+    file: "orm-models.ts",
+    load: () => import("../examples/orm-models.js"),
+    shows: ["sortedTables: projects -> tasks -> task_notes", "toString: Project(name='Athanor')", "dropAll: DROP TABLE task_notes, tasks, projects"],
+  },
+  {
+    file: "orm-crud.ts",
+    load: () => import("../examples/orm-crud.js"),
+    shows: ["return the same object, with 0 statements", "commit sent 2 UPDATE statements", "members left: Ada Lovelace"],
+  },
+  {
+    file: "orm-presets.ts",
+    load: () => import("../examples/orm-presets.js"),
+    shows: ['No preset "str265" in this base\'s type map', "joined: Grace Hopper scored 5"],
+  },
+  {
+    file: "orm-imperative.ts",
+    load: () => import("../examples/orm-imperative.js"),
+    shows: ["Mapper<Post: blog_posts>", "published(): Hello, Imperative World (2024-01-02); Second thoughts (2024-02-03)"],
+  },
+];
+
+/** Runs an example's `main()` in this process and returns what it printed. */
+async function runInProcess(example: (typeof ormExamples)[number], engine: Engine): Promise<string> {
+  const { main } = await example.load();
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+  try {
+    await main(engine);
+  } finally {
+    spy.mockRestore();
+  }
+  return lines.join("\n");
+}
+
+describe("ORM examples as scripts", () => {
+  it("run through tsx with a database URL argument", async () => {
+    // One through tsx, as a user runs it (they all share the same entry lines); every example runs
+    // in-process below, on one engine per backend: starting PGlite once per example is too slow for CI.
+    const { stdout } = await run("npx", ["tsx", "examples/orm-crud.ts", "sqlite://"], { timeout: 60_000 });
+    for (const text of (ormExamples[2] as (typeof ormExamples)[number]).shows) expect(stdout).toContain(text);
+  }, 90_000);
+});
+
+const exampleBackends = [
+  { name: "PGlite", url: "postgresql+pglite://" },
+  { name: "SQLite in memory", url: "sqlite://" },
+  { name: "PostgreSQL", url: process.env[POSTGRES_ENV] },
+  { name: "MariaDB", url: process.env[MARIADB_ENV] },
+];
+
+for (const backend of exampleBackends) {
+  describe.skipIf(backend.url === undefined)(`ORM examples on ${backend.name}`, () => {
+    let engine: Engine;
+    beforeAll(() => {
+      engine = createEngine(backend.url as string);
+    });
+    afterAll(async () => {
+      await engine.dispose();
+    });
+    for (const example of ormExamples) {
+      it(example.file, async () => {
+        const out = await runInProcess(example, engine);
+        for (const text of example.shows) expect(out).toContain(text);
+      }, 60_000);
+    }
+  });
+}

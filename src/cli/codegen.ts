@@ -283,12 +283,9 @@ function isDefaultName(dialect: string, kind: "pkey" | "fkey" | "key", table: st
 function fkOptions(fk: ReflectedForeignKey, dialect: string, table: string): string[] {
   const options: string[] = [];
   if (!isDefaultName(dialect, "fkey", table, fk.columns, fk.name)) options.push(`name: ${str(fk.name as string)}`);
-  // MySQL and MariaDB report an absent action as RESTRICT, and a NO ACTION that was written out as none: write it out again.
-  const none = dialect === "mysql" || dialect === "mariadb" ? "NO ACTION" : undefined;
-  const ondelete = fk.ondelete ?? none;
-  const onupdate = fk.onupdate ?? none;
-  if (ondelete !== undefined) options.push(`ondelete: ${str(ondelete)}`);
-  if (onupdate !== undefined) options.push(`onupdate: ${str(onupdate)}`);
+  // The default (NO ACTION; on InnoDB also RESTRICT, the same thing there) is reported as none and written as none.
+  if (fk.ondelete !== undefined) options.push(`ondelete: ${str(fk.ondelete)}`);
+  if (fk.onupdate !== undefined) options.push(`onupdate: ${str(fk.onupdate)}`);
   return options;
 }
 

@@ -11,7 +11,9 @@
  */
 import { inspect as nodeInspect } from "node:util";
 import { ArgumentError, InvalidRequestError } from "../errors/index.js";
+import { adoptCollection, setRelationship } from "./collections.js";
 import type { Mapper } from "./mapper.js";
+import type { RelationshipProperty } from "./relationship.js";
 import { STATE, attachState, stateOf, type InstanceState } from "./state.js";
 
 /** Raised when an attribute that is not loaded is read: an async ORM never loads implicitly. */
@@ -29,7 +31,9 @@ export function instanceState(obj: object, mapper: Mapper): InstanceState {
       // A class field without initializer (`name!: string` rather than `declare name: string`) redefines the
       // attribute as undefined after the constructor set it: keep the constructor's value.
       if (value === undefined && key in state.dict) continue;
-      state.set(key, value);
+      const rel = mapper.relationships.get(key);
+      if (rel !== undefined && value !== undefined) setRelationship(state, rel, value);
+      else state.set(key, value);
     }
   }
   return state;
@@ -67,21 +71,48 @@ function columnAccessor(mapper: Mapper, key: string): PropertyDescriptor {
   };
 }
 
+/**
+ * A many-to-one whose target is already in the session needs no query (as
+ * SQLAlchemy's lazy loader uses the identity map): a NULL key reads as
+ * `null`, a loaded target is returned. `undefined` when a query is needed.
+ */
+function manyToOneFromIdentityMap(state: InstanceState, rel: RelationshipProperty): object | null | undefined {
+  if (rel.direction !== "many-to-one" || state.session === undefined) return undefined;
+  const values: unknown[] = [];
+  for (const pair of rel.pairs) {
+    const attr = state.mapper.attributeOf.get(pair.local) as string;
+    if (!(attr in state.dict)) return undefined;
+    values.push(state.dict[attr]);
+  }
+  if (values.every((v) => v === null)) return (state.dict[rel.key] = null);
+  // The key must be the target's primary key for an identity-map lookup.
+  const target = rel.mapper;
+  if (rel.pairs.length !== target.primaryKey.length || !rel.pairs.every((p, i) => p.remote === target.primaryKey[i])) return undefined;
+  const found = state.session._lookup(target, values);
+  if (found !== undefined) state.dict[rel.key] = found;
+  return found;
+}
+
 function relationshipAccessor(mapper: Mapper, key: string): PropertyDescriptor {
   return {
     get(this: WithState) {
       const state = this[STATE] ?? attachState(this, mapper);
       const dict = state.dict;
       if (key in dict) return dict[key];
-      if (state.key !== undefined) return unloadedRelationship(state, key);
+      if (state.key !== undefined) {
+        const found = manyToOneFromIdentityMap(state, mapper.relationships.get(key) as RelationshipProperty);
+        return found === undefined ? unloadedRelationship(state, key) : found;
+      }
       // A new object starts with an empty collection or no related object, as in SQLAlchemy.
       if (!mapper._configured) mapper.registry.configure();
-      const empty = mapper.relationships.get(key)?.uselist === true ? [] : null;
+      const rel = mapper.relationships.get(key) as RelationshipProperty;
+      const empty = rel.uselist ? adoptCollection(state, rel, []) : null;
       dict[key] = empty;
       return empty;
     },
     set(this: WithState, value: unknown) {
-      (this[STATE] ?? attachState(this, mapper)).set(key, value);
+      if (!mapper._configured) mapper.registry.configure();
+      setRelationship(this[STATE] ?? attachState(this, mapper), mapper.relationships.get(key) as RelationshipProperty, value);
     },
     enumerable: true,
     configurable: true,

@@ -23,6 +23,7 @@ export { Mapper, UnmappedClassError, mapperOf, requireMapper, type MappedClass, 
 export {
   RelationshipProperty,
   relationship,
+  type Cascade,
   type ColumnPair,
   type LazyStrategy,
   type RelationshipDirection,
@@ -30,6 +31,17 @@ export {
   type RelationshipTarget,
 } from "./relationship.js";
 export { UnloadedAttributeError, describeInstance } from "./attributes.js";
+export { InstrumentedList } from "./collections.js";
+export {
+  LoaderOption,
+  joinedload,
+  noload,
+  raiseload,
+  selectinload,
+  subqueryload,
+  type LoaderStrategy,
+  type RelationshipKey,
+} from "./loading.js";
 export { type IdentityKey, type InstanceStatus } from "./state.js";
 export { OrmSelect, delete_, insert, select, update, type JoinTarget, type LoadOptions, type OrmItem, type OrmRow } from "./query.js";
 export {

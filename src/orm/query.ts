@@ -27,6 +27,7 @@ import {
   type Select,
 } from "../sql/index.js";
 import type { Table } from "../schema/index.js";
+import { LoaderOption } from "./loading.js";
 import { requireMapper, type MappedClass, type Mapper } from "./mapper.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,6 +48,8 @@ export type ItemPlan = { readonly kind: "entity"; readonly mapper: Mapper; reado
 export interface LoadOptions {
   /** Overwrite the attributes of objects already in the session with the row's values (SQLAlchemy's populate_existing). */
   readonly populateExisting?: boolean;
+  /** Relationship loaders (`selectinload(User, "posts")`, ...). */
+  readonly loaders?: readonly LoaderOption[];
 }
 
 /** A join target: a mapped class or any FROM element. */
@@ -151,6 +154,15 @@ export class OrmSelect<R extends readonly unknown[] = readonly unknown[]> extend
   /** FOR UPDATE / FOR SHARE. */
   forUpdate(options: ForUpdateOptions = {}): this {
     return this.#with(this.statement.forUpdate(options));
+  }
+
+  /**
+   * Relationship loaders for this query: `select(User).options(selectinload(User, "posts"))`.
+   * Without one, a relationship is loaded only if its `lazy` default says so; reading it otherwise raises.
+   */
+  options(...loaders: LoaderOption[]): this {
+    for (const loader of loaders) if (!(loader instanceof LoaderOption)) throw new ArgumentError(`options() takes loader options (selectinload, joinedload, ...); got ${String(loader)}.`);
+    return this.#with(this.statement, { ...this._load, loaders: [...(this._load.loaders ?? []), ...loaders] });
   }
 
   /** Loads over objects already in the session, replacing their unflushed attribute values. */

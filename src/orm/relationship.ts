@@ -8,7 +8,7 @@
  */
 import { ArgumentError } from "../errors/index.js";
 import type { AnySchemaColumn as AnyColumn, AnyTable, ForeignKeyConstraint } from "../schema/index.js";
-import { and, type ColumnElement } from "../sql/index.js";
+import { and, type ColumnElement, type OrderItem } from "../sql/index.js";
 import type { MappedClass, Mapper } from "./mapper.js";
 
 /** Which side holds the foreign key, or a `secondary` table between the two. */
@@ -41,6 +41,12 @@ export interface RelationshipOptions {
   readonly passiveDeletes?: boolean;
   /** Read-only: never written by a flush. */
   readonly viewonly?: boolean;
+  /**
+   * The order of a collection's items when loaded: a column of the target
+   * (or the secondary) table, several, or a function returning them (for a
+   * class declared later: `orderBy: () => Post.c.id`).
+   */
+  readonly orderBy?: OrderItem | readonly OrderItem[] | (() => OrderItem | readonly OrderItem[]);
 }
 
 /** A target class, or a function returning it (for classes defined later), or a mapped class name in the registry. */
@@ -115,6 +121,23 @@ export class RelationshipProperty<T extends object = object> {
     return this.#reverse;
   }
 
+  /**
+   * The cascades, from the `cascade` option: `save-update`, `merge`,
+   * `delete`, `delete-orphan`, `expunge`, `refresh-expire` (`all` is every one
+   * but `delete-orphan`). Default: `save-update` and `merge`.
+   */
+  get cascades(): ReadonlySet<Cascade> {
+    return (this.#cascades ??= parseCascade(this.options.cascade, this.describe()));
+  }
+  #cascades: ReadonlySet<Cascade> | undefined;
+
+  /** The collection order, resolved. */
+  get orderBy(): readonly OrderItem[] {
+    const given = this.options.orderBy;
+    const value = typeof given === "function" ? given() : given;
+    return value === undefined ? [] : Array.isArray(value) ? (value as readonly OrderItem[]) : [value as OrderItem];
+  }
+
   /** The join condition between the parent's table and the target's (through the secondary table for many-to-many). */
   get joinCondition(): ColumnElement<boolean> {
     const pairs = [...this.pairs, ...this.secondaryPairs];
@@ -177,6 +200,28 @@ export class RelationshipProperty<T extends object = object> {
     if (table === undefined) throw new ArgumentError(`${this.describe()}: no table "${secondary}" in the MetaData for secondary.`);
     return table;
   }
+}
+
+/** One cascade of a relationship. */
+export type Cascade = "save-update" | "merge" | "delete" | "delete-orphan" | "expunge" | "refresh-expire";
+
+const ALL_CASCADES: readonly Cascade[] = ["save-update", "merge", "delete", "expunge", "refresh-expire"];
+const KNOWN_CASCADES = new Set<string>([...ALL_CASCADES, "delete-orphan", "all", "none"]);
+
+function parseCascade(option: string | undefined, name: string): ReadonlySet<Cascade> {
+  if (option === undefined) return new Set<Cascade>(["save-update", "merge"]);
+  const parts = option
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  const unknown = parts.filter((p) => !KNOWN_CASCADES.has(p));
+  if (unknown.length > 0) throw new ArgumentError(`${name}: unknown cascade ${unknown.map((u) => `"${u}"`).join(", ")}; use ${[...KNOWN_CASCADES].join(", ")}.`);
+  const result = new Set<Cascade>();
+  for (const part of parts) {
+    if (part === "all") for (const c of ALL_CASCADES) result.add(c);
+    else if (part !== "none") result.add(part as Cascade);
+  }
+  return result;
 }
 
 const MIRROR: Record<RelationshipDirection, RelationshipDirection> = {

@@ -8,13 +8,16 @@
  */
 import { Connection, Engine, ScalarResult, type Result, inspect as coreInspect, type Inspector, type InspectorOptions, type Params } from "../engine/index.js";
 import { ArgumentError, InvalidRequestError, MultipleResultsFound, NoResultFound, PendingRollbackError } from "../errors/index.js";
-import { BindParameter, Delete, Update, and, select as coreSelect, type Executable, type RowOf, type ScalarOf } from "../sql/index.js";
+import { BindParameter, Delete, Update, and, select as coreSelect, type Executable, type RowOf, type ScalarOf, type Select } from "../sql/index.js";
 import type { AnySchemaColumn as AnyColumn, AnyTable } from "../schema/index.js";
 import { describeInstance, instanceState } from "./attributes.js";
 import { requireMapper, type MappedClass, type Mapper } from "./mapper.js";
+import { adoptCollection } from "./collections.js";
+import { LoadTree, noLoad, selectinLoad, type LoadContext, type RelationshipKey } from "./loading.js";
 import { OrmSelect, type ItemPlan } from "./query.js";
+import type { RelationshipProperty } from "./relationship.js";
 import { stateOf, type InstanceState, type InstanceStatus, type StateOwner } from "./state.js";
-import { executeFlush } from "./unit-of-work.js";
+import { executeFlush, type LinkChange } from "./unit-of-work.js";
 
 /** The options of a Session. */
 export interface SessionOptions {
@@ -243,6 +246,8 @@ export class Session implements StateOwner, AsyncDisposable {
   #savepoints: SessionSnapshot[] = [];
   #busy = false;
   #flushing = false;
+  /** During a flush: the states it may change, as they were before it (restored if it fails). */
+  #touched: Map<InstanceState, StateSnapshot> | undefined;
 
   constructor(bind: Engine, options: SessionOptions = {}) {
     if (bind === null || typeof bind !== "object" || typeof (bind as { connect?: unknown }).connect !== "function") {
@@ -255,6 +260,12 @@ export class Session implements StateOwner, AsyncDisposable {
   }
 
   // ---- object bookkeeping ------------------------------------------------------------
+
+  /** @internal The object with this key in the identity map, if loaded (how a many-to-one is read without a query). */
+  _lookup(mapper: Mapper, keyValues: readonly unknown[]): object | undefined {
+    const state = this.#identity.get(mapper)?.get(identityToken(keyValues));
+    return state === undefined || state.removed || (state.expired !== undefined && state.expired.size > 0) ? undefined : state.obj;
+  }
 
   /** @internal */
   _markDirty(state: InstanceState): void {
@@ -393,9 +404,17 @@ export class Session implements StateOwner, AsyncDisposable {
 
   /** Removes every object from the session. */
   expungeAll(): void {
-    for (const obj of this.objects) this.#expungeState(stateOf(obj) as InstanceState);
-    for (const state of this.#deleted) this.#expungeState(state);
+    const detach = (state: InstanceState) => {
+      state.deleted = false;
+      state.session = undefined;
+    };
+    for (const map of this.#identity.values()) map.forEach(detach);
+    this.#pending.forEach(detach);
+    this.#deleted.forEach(detach);
     this.#identity = new Map();
+    this.#pending = new Set();
+    this.#dirty = new Set();
+    this.#deleted = new Set();
   }
 
   /** Expires attributes of a persistent object (default: all but the key): the next read needs `await session.refresh(obj)`. */
@@ -678,10 +697,40 @@ export class Session implements StateOwner, AsyncDisposable {
     await conn?.close();
   }
 
-  /** Rolls back anything not committed, expunges every object and releases the connection. The session can be used again. */
+  /**
+   * Rolls back anything not committed, releases the connection and expunges
+   * every object, as it is: objects stay readable (detached). Objects whose
+   * rows were inserted by the rolled-back transaction become transient again.
+   * The session can be used again.
+   */
   async close(): Promise<void> {
-    if (this.#conn !== undefined || this.#failure !== undefined) await this.rollback();
-    this.expungeAll();
+    await this.#exclusive(async () => {
+      const conn = this.#conn;
+      this.#conn = undefined;
+      if (conn !== undefined) {
+        try {
+          if (!conn.closed && conn.inTransaction()) await conn.rollback();
+        } finally {
+          await conn.close();
+        }
+      }
+      for (const state of this.#insertedInTransaction) {
+        state.key = undefined;
+        state.committed = undefined;
+        state.session = undefined;
+      }
+      for (const state of this.#removedInTransaction) {
+        state.removed = false;
+        state.deleted = false;
+        state.session = undefined;
+      }
+      this.#insertedInTransaction = new Set();
+      this.#removedInTransaction = new Set();
+      this.#savepoints = [];
+      this.#failure = undefined;
+      this.#explicitBegin = false;
+      this.expungeAll();
+    });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -701,12 +750,13 @@ export class Session implements StateOwner, AsyncDisposable {
 
   /** Adds transient objects reachable from pending and changed ones through relationships (save-update cascade). */
   #cascadeSaveUpdate(): void {
+    // Breadth-first, in the order objects were added and appear in collections: rows get keys in that order.
     const queue = [...this.#pending, ...this.#dirty];
     const seen = new Set(queue);
-    while (queue.length > 0) {
-      const state = queue.pop() as InstanceState;
+    for (let next = 0; next < queue.length; next++) {
+      const state = queue[next] as InstanceState;
       for (const rel of state.mapper.relationships.values()) {
-        if (!(rel.key in state.dict) || rel.options.viewonly === true || (rel.options.cascade !== undefined && !rel.options.cascade.includes("save-update"))) continue;
+        if (!(rel.key in state.dict) || rel.options.viewonly === true || !rel.cascades.has("save-update")) continue;
         const value = state.dict[rel.key];
         const related = Array.isArray(value) ? (value as object[]) : value === null || value === undefined ? [] : [value as object];
         for (const obj of related) {
@@ -728,19 +778,33 @@ export class Session implements StateOwner, AsyncDisposable {
     this.#cascadeSaveUpdate();
     if (!this.#hasChanges()) return;
     const conn = await this.#connection();
-    const inserts = [...this.#pending];
-    const updates = [...this.#dirty].filter((s) => s.modified && !s.deleted);
-    const deletes = [...this.#deleted].filter((s) => !s.removed);
-    const snapshots = [...inserts, ...updates, ...deletes].map(snapshotState);
     this.#flushing = true;
+    const sets = { pending: new Set(this.#pending), dirty: new Set(this.#dirty), deleted: new Set(this.#deleted) };
+    const touched = new Map<InstanceState, StateSnapshot>();
+    this.#touched = touched;
+    for (const state of [...this.#pending, ...this.#dirty, ...this.#deleted]) touched.set(state, snapshotState(state));
+    let inserts: InstanceState[] = [];
+    let updates: InstanceState[] = [];
+    let deletes: InstanceState[] = [];
     try {
-      await executeFlush(conn, { inserts, updates, deletes }, { returning: conn.engine.dialect.capabilities.returning });
+      const { links, children } = this.#collectionChanges();
+      // Deleting parents (orphans included) may load their children, to delete them or unlink them.
+      await this.#cascadeDeletes(conn);
+      inserts = [...this.#pending];
+      updates = [...new Set([...this.#dirty, ...children])].filter((s) => s.key !== undefined && !s.deleted && !s.removed);
+      deletes = [...this.#deleted].filter((s) => !s.removed);
+      for (const state of [...inserts, ...updates, ...deletes]) this.#touch(state);
+      await executeFlush(conn, { inserts, updates, deletes, links }, { returning: conn.engine.dialect.capabilities.returning });
     } catch (error) {
-      for (const s of snapshots) restoreState(s);
+      for (const snapshot of touched.values()) restoreState(snapshot);
+      this.#pending = sets.pending;
+      this.#dirty = sets.dirty;
+      this.#deleted = sets.deleted;
       await this.#failFlush(conn, error);
       throw error;
     } finally {
       this.#flushing = false;
+      this.#touched = undefined;
     }
     for (const state of inserts) {
       const values = state.mapper.primaryKeyAttributes.map((k) => state.dict[k]);
@@ -754,6 +818,7 @@ export class Session implements StateOwner, AsyncDisposable {
     }
     this.#pending.clear();
     for (const state of updates) state.commitAll();
+    for (const state of inserts) state.commitAll();
     this.#dirty.clear();
     for (const state of deletes) {
       state.removed = true;
@@ -761,6 +826,123 @@ export class Session implements StateOwner, AsyncDisposable {
       this.#removedInTransaction.add(state);
     }
     this.#deleted.clear();
+  }
+
+  /**
+   * For each object marked for deletion: its one-to-many children are loaded
+   * if needed, then deleted too (cascade `delete`) or unlinked (their foreign
+   * key set to NULL); with `passiveDeletes` the database's ON DELETE acts.
+   */
+  async #cascadeDeletes(conn: Connection): Promise<void> {
+    const ctx: LoadContext = { runEntities: (stmt, p, t) => this.#runEntities(conn, stmt, p, t, false) };
+    const queue = [...this.#deleted].filter((s) => !s.removed);
+    const seen = new Set(queue);
+    while (queue.length > 0) {
+      const state = queue.pop() as InstanceState;
+      for (const rel of state.mapper.relationships.values()) {
+        if (rel.direction !== "one-to-many" || rel.options.viewonly === true || rel.options.passiveDeletes === true) continue;
+        if (!(rel.key in state.dict)) await selectinLoad(ctx, [state], rel, NO_TREE, false);
+        const value = state.dict[rel.key];
+        const children = (rel.uselist ? (value as object[]) : value === null ? [] : [value as object]).map((c) => stateOf(c) as InstanceState);
+        for (const child of children) {
+          if (rel.cascades.has("delete")) {
+            if (child.key === undefined) this.#expungeState(child);
+            else if (!seen.has(child)) {
+              seen.add(child);
+              this.#cascadeDelete(child);
+              queue.push(child);
+            }
+          } else if (child.key !== undefined && !child.deleted) {
+            this.#unlink(state, rel, child);
+          }
+        }
+      }
+    }
+  }
+
+  /** Keeps a state's pre-flush snapshot before the flush changes it. */
+  #touch(state: InstanceState): void {
+    if (this.#touched !== undefined && !this.#touched.has(state)) this.#touched.set(state, snapshotState(state));
+  }
+
+  /** Marks a persistent object deleted as part of a flush (a cascade or an orphan). */
+  #cascadeDelete(state: InstanceState): void {
+    this.#touch(state);
+    state.deleted = true;
+    this.#deleted.add(state);
+  }
+
+  /** Sets the foreign key of `child` to NULL if it still refers to `parent`. */
+  #unlink(parent: InstanceState, rel: RelationshipProperty, child: InstanceState): void {
+    this.#touch(child);
+    const refersToParent = rel.pairs.every((p) => child.dict[child.mapper.attributeOf.get(p.remote) as string] === parent.dict[parent.mapper.attributeOf.get(p.local) as string]);
+    if (!refersToParent) return;
+    for (const pair of rel.pairs) child.set(child.mapper.attributeOf.get(pair.remote) as string, null);
+    const reverse = rel.reverse;
+    if (reverse !== undefined && !reverse.uselist && child.dict[reverse.key] === parent.obj) child.dict[reverse.key] = null;
+    this.#dirty.add(child);
+  }
+
+  /**
+   * What changed in loaded collections: children removed from a one-to-many
+   * collection are unlinked (or deleted with `delete-orphan`), children added
+   * to one get the parent's key at flush, and many-to-many changes become
+   * rows to insert into or delete from the secondary table.
+   */
+  #collectionChanges(): { links: LinkChange[]; children: Set<InstanceState> } {
+    const links = new Map<string, LinkChange>();
+    const touched = new Set<InstanceState>();
+    const ids = new Map<InstanceState, number>();
+    const idOf = (state: InstanceState) => {
+      let id = ids.get(state);
+      if (id === undefined) ids.set(state, (id = ids.size));
+      return id;
+    };
+    for (const state of [...this.#pending, ...this.#dirty]) {
+      if (state.deleted) continue;
+      for (const rel of state.mapper.relationships.values()) {
+        if (!rel.uselist || rel.direction === "many-to-one" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
+        let before: readonly object[];
+        if (state.key === undefined) before = [];
+        else if (state.committed?.has(rel.key) === true) before = (state.committed.get(rel.key) as readonly object[] | null | undefined) ?? [];
+        else continue;
+        const current = state.dict[rel.key] as readonly object[];
+        const now = new Set(current);
+        const old = new Set(before);
+        const added = current.filter((c) => !old.has(c)).map((c) => instanceState(c, requireMapper(c)));
+        const removed = before.filter((c) => !now.has(c)).map((c) => stateOf(c) as InstanceState);
+        if (rel.direction === "one-to-many") {
+          const reverse = rel.reverse !== undefined && !rel.reverse.uselist ? rel.reverse : undefined;
+          for (const child of removed) {
+            // Moved to another parent (its many-to-one now points there): neither an orphan nor unlinked.
+            const now = reverse === undefined ? undefined : child.dict[reverse.key];
+            if (now !== undefined && now !== null && now !== state.obj) continue;
+            if (rel.cascades.has("delete-orphan")) {
+              if (child.key === undefined) this.#expungeState(child);
+              else if (!child.deleted) this.#cascadeDelete(child);
+            } else if (child.key !== undefined) {
+              this.#unlink(state, rel, child);
+              touched.add(child);
+            }
+          }
+          for (const child of added) if (child.key !== undefined) touched.add(child);
+          continue;
+        }
+        // many-to-many: one link change per pair, whichever side recorded it.
+        const reverse = rel.reverse;
+        const flip = reverse !== undefined && reverse.describe() < rel.describe();
+        for (const [children, add] of [
+          [added, true],
+          [removed, false],
+        ] as const) {
+          for (const child of children) {
+            const change: LinkChange = flip ? { rel: reverse, parent: child, child: state, add } : { rel, parent: state, child, add };
+            links.set(`${change.rel.describe()}|${idOf(change.parent)}|${idOf(change.child)}`, change);
+          }
+        }
+      }
+    }
+    return { links: [...links.values()], children: touched };
   }
 
   /** A failed flush: inside a savepoint only the savepoint is rolled back; otherwise the transaction, and the session waits for rollback(). */
@@ -808,8 +990,99 @@ export class Session implements StateOwner, AsyncDisposable {
   }
 
   async #runSelect(conn: Connection, statement: OrmSelect, params: Params | undefined): Promise<OrmResult<readonly unknown[]>> {
-    const rows = (await conn.execute(statement.statement, params))._takeRows();
-    return new OrmResult(this.#loadRows(statement._plan, rows, statement._load.populateExisting === true));
+    const trees = LoadTree.of(statement._load.loaders ?? []);
+    const rows = await this.#runEntities(conn, statement.statement, statement._plan, trees, statement._load.populateExisting === true, params);
+    return new OrmResult(rows);
+  }
+
+  /**
+   * Runs an entity query with its loaders: joined ones go into the statement
+   * as LEFT OUTER JOINs, then the others run as IN queries on the loaded
+   * objects, level by level.
+   */
+  async #runEntities(
+    conn: Connection,
+    base: Select,
+    plan: readonly ItemPlan[],
+    trees: ReadonlyMap<Mapper, LoadTree>,
+    populateExisting: boolean,
+    params?: Params,
+  ): Promise<unknown[][]> {
+    const joined: JoinedPlan[] = [];
+    let statement = base;
+    plan.forEach((item, index) => {
+      if (item.kind !== "entity") return;
+      statement = planJoined(statement, joined, { slot: index, mapper: item.mapper, from: item.mapper.table as AnyTable, tree: trees.get(item.mapper) ?? NO_TREE, depth: 0 }, plan.length);
+    });
+    if (joined.some((j) => j.rel.uselist) && (statement.state.limit !== undefined || statement.state.offset !== undefined)) {
+      throw new InvalidRequestError("joinedload of a collection cannot be combined with LIMIT or OFFSET (the limit would cut collections); use selectinload.");
+    }
+    const raw = (await conn.execute(statement, params))._takeRows();
+    let rows = this.#loadRows(plan, raw, populateExisting);
+    if (joined.length > 0) {
+      this.#attachJoined(plan, joined, raw, rows, populateExisting);
+      if (joined.some((j) => j.rel.uselist)) rows = new OrmResult(rows).unique().rows;
+    }
+    const ctx: LoadContext = { runEntities: (stmt, p, t) => this.#runEntities(conn, stmt, p, t, populateExisting) };
+    for (let index = 0; index < plan.length; index++) {
+      const item = plan[index] as ItemPlan;
+      if (item.kind !== "entity") continue;
+      const states = distinctStates(rows.map((row) => row[index]));
+      await postLoad(ctx, states, item.mapper, trees.get(item.mapper) ?? NO_TREE, populateExisting, 0);
+    }
+    return rows;
+  }
+
+  /** Builds the joined-loaded objects of each row and sets them on their parents. */
+  #attachJoined(plan: readonly ItemPlan[], joined: readonly JoinedPlan[], raw: readonly unknown[][], rows: readonly unknown[][], populateExisting: boolean): void {
+    const collected = new Map<JoinedPlan, Map<InstanceState, object[]>>();
+    for (const j of joined) collected.set(j, new Map());
+    const slots: (object | null)[] = new Array<object | null>(plan.length + joined.length).fill(null);
+    for (let r = 0; r < raw.length; r++) {
+      const row = raw[r] as unknown[];
+      const loaded = rows[r] as unknown[];
+      for (let i = 0; i < plan.length; i++) slots[i] = (plan[i] as ItemPlan).kind === "entity" ? (loaded[i] as object | null) : null;
+      for (const j of joined) {
+        const parent = slots[j.parentSlot] ?? null;
+        if (parent === null) {
+          slots[j.slot] = null;
+          continue;
+        }
+        const child = this.#loadEntity(j.mapper, row, j.offset, populateExisting);
+        slots[j.slot] = child;
+        const parentState = stateOf(parent) as InstanceState;
+        const byParent = collected.get(j) as Map<InstanceState, object[]>;
+        let list = byParent.get(parentState);
+        if (list === undefined) byParent.set(parentState, (list = []));
+        if (child !== null && !list.includes(child)) list.push(child);
+      }
+    }
+    for (const [j, byParent] of collected) {
+      for (const [parentState, children] of byParent) {
+        if (!populateExisting && j.rel.key in parentState.dict) continue;
+        parentState.dict[j.rel.key] = j.rel.uselist ? adoptCollection(parentState, j.rel, children) : (children[0] ?? null);
+        parentState.committed?.delete(j.rel.key);
+      }
+    }
+  }
+
+  /**
+   * Loads a relationship of a persistent object now, with one query, and
+   * returns it: `const posts = await session.load(user, "posts")`. The
+   * explicit counterpart of a lazy load.
+   */
+  async load<T extends object, K extends RelationshipKey<T>>(obj: T, key: K, options: { refresh?: boolean } = {}): Promise<T[K]> {
+    const state = this.#persistentState(obj, "load a relationship of");
+    const rel = state.mapper.relationships.get(key);
+    if (rel === undefined) throw new ArgumentError(`${state.mapper.name} has no relationship "${key}".`);
+    if (key in state.dict && options.refresh !== true) return state.dict[key] as T[K];
+    await this.#exclusive(async () => {
+      if (this.autoflush) await this.#flush();
+      const conn = await this.#connection();
+      const ctx: LoadContext = { runEntities: (stmt, p, t) => this.#runEntities(conn, stmt, p, t, false) };
+      await selectinLoad(ctx, [state], rel, NO_TREE, options.refresh === true);
+    });
+    return state.dict[key] as T[K];
   }
 
   /** Turns raw rows into instances (one per identity) and values. @internal */
@@ -1060,4 +1333,90 @@ export function inspect(target: object, options?: InspectorOptions): Inspector |
   if (target instanceof Engine || target instanceof Connection) return coreInspect(target, options);
   if (typeof target === "function") return requireMapper(target);
   return inspectInstance(target);
+}
+
+const NO_TREE = new LoadTree();
+
+/** A relationship loaded by a LEFT OUTER JOIN in an entity query. */
+interface JoinedPlan {
+  readonly rel: RelationshipProperty;
+  readonly mapper: Mapper;
+  /** The slot of the parent object in a row: the query's items first, then the joined plans in order. */
+  readonly parentSlot: number;
+  readonly slot: number;
+  /** Where the target's columns start in the raw row. */
+  readonly offset: number;
+}
+
+interface JoinParent {
+  readonly slot: number;
+  readonly mapper: Mapper;
+  /** The parent's FROM element: its table, or the alias it was joined under. */
+  readonly from: AnyTable;
+  readonly tree: LoadTree;
+  readonly depth: number;
+}
+
+/** Joined loaders nest at most this deep when only `lazy: "joined"` defaults ask for them (self-referential ones once). */
+const DEFAULT_JOIN_DEPTH = 3;
+let aliasCounter = 0;
+
+function aliasColumn(from: AnyTable, col: AnyColumn): AnyColumn {
+  return (from === col.table ? col : (from.c as Record<string, AnyColumn>)[col.name]) as AnyColumn;
+}
+
+/** Adds the LEFT OUTER JOINs and columns of the joined loaders below `parent` to `statement`. */
+function planJoined(statement: Select, joined: JoinedPlan[], parent: JoinParent, firstSlot: number): Select {
+  for (const rel of parent.mapper.relationships.values()) {
+    const given = parent.tree.children.get(rel.key)?.strategy;
+    const strategy = parent.tree.strategyFor(rel);
+    if (strategy !== "joined") continue;
+    if (given === undefined && (parent.depth >= DEFAULT_JOIN_DEPTH || (rel.mapper === parent.mapper && parent.depth > 0))) continue;
+    const target = rel.mapper;
+    const alias = (target.table as AnyTable).alias(`${target.table.name}_${++aliasCounter}`) as unknown as AnyTable;
+    if (rel.direction === "many-to-many") {
+      const secondary = (rel.secondary as AnyTable).alias(`${(rel.secondary as AnyTable).name}_${++aliasCounter}`) as unknown as AnyTable;
+      statement = statement.outerjoin(secondary as never, and(...rel.pairs.map((p) => aliasColumn(parent.from, p.local).eq(aliasColumn(secondary, p.remote))))) as unknown as Select;
+      statement = statement.outerjoin(alias as never, and(...rel.secondaryPairs.map((p) => aliasColumn(alias, p.local).eq(aliasColumn(secondary, p.remote))))) as unknown as Select;
+    } else {
+      statement = statement.outerjoin(alias as never, and(...rel.pairs.map((p) => aliasColumn(parent.from, p.local).eq(aliasColumn(alias, p.remote))))) as unknown as Select;
+    }
+    const offset = statement.state.items.length;
+    statement = statement.addColumns(...([...target.columns.values()].map((col) => aliasColumn(alias, col)) as [AnyColumn])) as unknown as Select;
+    const slot = firstSlot + joined.length;
+    joined.push({ rel, mapper: target, parentSlot: parent.slot, slot, offset });
+    statement = planJoined(statement, joined, { slot, mapper: target, from: alias, tree: parent.tree.subtree(rel.key), depth: parent.depth + 1 }, firstSlot);
+  }
+  return statement;
+}
+
+function distinctStates(values: readonly unknown[]): InstanceState[] {
+  const seen = new Set<InstanceState>();
+  for (const value of values) {
+    if (value === null || typeof value !== "object") continue;
+    const state = stateOf(value);
+    if (state !== undefined) seen.add(state);
+  }
+  return [...seen];
+}
+
+/** Runs the non-joined loaders for `states` of `mapper`, and recurses below joined and loaded relationships. */
+async function postLoad(ctx: LoadContext, states: readonly InstanceState[], mapper: Mapper, tree: LoadTree, overwrite: boolean, depth: number): Promise<void> {
+  if (states.length === 0) return;
+  for (const rel of mapper.relationships.values()) {
+    const strategy = tree.strategyFor(rel);
+    const given = tree.children.has(rel.key);
+    if (strategy === undefined || strategy === "raise") continue;
+    if (!given && depth >= DEFAULT_JOIN_DEPTH) continue;
+    if (strategy === "noload") {
+      noLoad(states, rel);
+    } else if (strategy === "joined") {
+      // Already loaded by the statement; load what is below the joined objects.
+      const children = distinctStates(states.flatMap((s) => (rel.uselist ? ((s.dict[rel.key] as object[] | undefined) ?? []) : [s.dict[rel.key]])));
+      await postLoad(ctx, children, rel.mapper, tree.subtree(rel.key), overwrite, depth + 1);
+    } else {
+      // selectin / subquery: the IN query applies the subtree to what it loads.
+      await selectinLoad(ctx, states, rel, tree.subtree(rel.key), overwrite);
+    }
+  }
 }

@@ -25,6 +25,8 @@ export type InstanceStatus = "transient" | "pending" | "persistent" | "deleted" 
 export interface StateOwner {
   /** Told when a persistent object's attribute changes, so a flush visits only changed objects. */
   _markDirty(state: InstanceState): void;
+  /** The object with this identity in the owner's identity map, if it is loaded. */
+  _lookup(mapper: Mapper, keyValues: readonly unknown[]): object | undefined;
 }
 
 /** The state of one mapped instance. @internal */

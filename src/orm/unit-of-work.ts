@@ -22,11 +22,21 @@ import type { Mapper } from "./mapper.js";
 import type { RelationshipProperty } from "./relationship.js";
 import { stateOf, type InstanceState } from "./state.js";
 
+/** A many-to-many link to add or remove: a row of the secondary table. @internal */
+export interface LinkChange {
+  readonly rel: RelationshipProperty;
+  readonly parent: InstanceState;
+  readonly child: InstanceState;
+  readonly add: boolean;
+}
+
 /** The work of one flush. @internal */
 export interface FlushWork {
   readonly inserts: readonly InstanceState[];
   readonly updates: readonly InstanceState[];
   readonly deletes: readonly InstanceState[];
+  /** Rows of secondary tables to insert or delete. */
+  readonly links?: readonly LinkChange[];
 }
 
 /** Rows per multi-row INSERT are capped so that a statement stays under every driver's parameter limit. */
@@ -97,10 +107,12 @@ class ForeignKeySync {
   apply(state: InstanceState): void {
     for (const rel of state.mapper.relationships.values()) {
       if (rel.direction !== "many-to-one" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
-      const target = state.dict[rel.key] as object | null;
+      // A persistent row keeps its key unless the relationship itself was changed.
       const changed = state.key === undefined || state.committed?.has(rel.key) === true;
+      if (!changed) continue;
+      const target = state.dict[rel.key] as object | null;
       if (target === null) {
-        if (changed) for (const pair of rel.pairs) this.#set(state, pair.local, null);
+        for (const pair of rel.pairs) this.#set(state, pair.local, null);
         continue;
       }
       const targetState = stateOf(target);
@@ -322,11 +334,51 @@ export async function executeFlush(conn: Connection, work: FlushWork, caps: Flus
     for (const state of updates) sync.apply(state);
     await updateStates(conn, mapper, updates);
   }
+  await writeLinks(conn, work.links ?? []);
+  await unlinkDeleted(conn, work.deletes);
   for (const mapper of mapperOrder(work.deletes).reverse()) {
     await deleteStates(
       conn,
       mapper,
       work.deletes.filter((s) => s.mapper === mapper),
     );
+  }
+}
+
+/** The secondary-table row of a link: the parent's key columns and the child's. */
+function linkRow(change: LinkChange): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  const { rel, parent, child } = change;
+  for (const pair of rel.pairs) row[pair.remote.name] = parent.dict[parent.mapper.attributeOf.get(pair.local) as string];
+  for (const pair of rel.secondaryPairs) row[pair.remote.name] = child.dict[child.mapper.attributeOf.get(pair.local) as string];
+  return row;
+}
+
+/** Inserts and deletes rows of secondary tables for many-to-many changes (after both sides' rows exist). */
+async function writeLinks(conn: Connection, links: readonly LinkChange[]): Promise<void> {
+  for (const group of groups(links, (l) => `${l.rel.secondary?.fullName ?? ""}|${l.add ? "+" : "-"}`)) {
+    const first = group[0] as LinkChange;
+    const secondary = first.rel.secondary;
+    if (secondary === undefined) continue;
+    const rows = group.map(linkRow);
+    if (first.add) {
+      for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) await conn.execute(insert(secondary).values(rows.slice(i, i + MAX_ROWS_PER_INSERT) as never));
+      continue;
+    }
+    const cols = Object.keys(rows[0] as object).map((name) => (secondary.c as Record<string, AnyColumn>)[name] as AnyColumn);
+    const stmt = delete_(secondary).where(and(...cols.map((col) => col.eq(bindparam(`k_${col.name}`, col.type) as never))));
+    const params = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [`k_${k}`, v])));
+    await conn.execute(stmt, params.length === 1 ? (params[0] as Record<string, unknown>) : params);
+  }
+}
+
+/** Removes the secondary-table rows of objects being deleted, for every many-to-many relationship of their class. */
+async function unlinkDeleted(conn: Connection, deletes: readonly InstanceState[]): Promise<void> {
+  for (const state of deletes) {
+    for (const rel of state.mapper.relationships.values()) {
+      if (rel.direction !== "many-to-many" || rel.options.viewonly === true || rel.options.passiveDeletes === true) continue;
+      const where = and(...rel.pairs.map((p) => p.remote.eq(state.dict[state.mapper.attributeOf.get(p.local) as string] as never)));
+      await conn.execute(delete_(rel.secondary as never).where(where));
+    }
   }
 }

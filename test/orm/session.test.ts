@@ -328,6 +328,21 @@ describeEachBackend("Session", (ctx) => {
     expect((await session.scalars(select(Book))).all()).toEqual([p]);
   });
 
+  it("leaves objects readable after close, and makes objects of rolled-back inserts transient", async () => {
+    const session = SessionFactory();
+    session.add(new Author({ name: "j" }));
+    await session.commit();
+    const loaded = (await session.scalars(select(Author))).one();
+    const pending = new Author({ name: "k" });
+    session.add(pending);
+    await session.flush();
+    await session.close();
+    expect(loaded.name).toBe("j");
+    expect(inspect(loaded).detached).toBe(true);
+    expect(inspect(pending).transient).toBe(true);
+    expect(await count("authors")).toBe(1);
+  });
+
   it("refuses concurrent use of one session", async () => {
     await using session = SessionFactory();
     const first = session.execute(select(Author));

@@ -151,6 +151,12 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[],
     return new Select({ ...this.state, ...changes }) as this;
   }
 
+  /** Adds columns to the select list (SQLAlchemy's `add_columns`). */
+  addColumns<const More extends readonly SelectItem[]>(...items: More): Select<[...Items, ...More], Nl> {
+    if (items.length === 0) throw new ArgumentError("addColumns() needs at least one column, expression or table.");
+    return new Select<[...Items, ...More], Nl>({ ...this.state, items: [...this.state.items, ...items.map(selectItem)] });
+  }
+
   /** Adds WHERE conditions, joined with AND (several arguments, or several calls). */
   where(...conditions: ColumnElement<boolean, string>[]): this {
     return this.with({ where: [...this.state.where, ...conditions] });

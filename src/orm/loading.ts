@@ -1,0 +1,247 @@
+/**
+ * Loader strategies: how relationships are loaded by a query. Nothing is ever
+ * loaded on attribute access; a query says what to load with options
+ * (`selectinload(User, "posts")`), or a relationship's `lazy` default does.
+ *
+ * - `selectin`: after the parents, one `SELECT ... WHERE key IN (...)` per
+ *   relationship (chunked for many parents): 100 parents and their children
+ *   are 2 statements.
+ * - `joined`: a LEFT OUTER JOIN in the parents' own statement (1 statement);
+ *   the rows repeat each parent once per child, so the result is made unique
+ *   by object identity.
+ * - `subquery`: as `selectin` here (one IN query per level).
+ * - `raise`: reading the attribute raises (the default when nothing loads it).
+ * - `noload`: the attribute reads as empty (`[]` or `null`) without a query.
+ *
+ * @module
+ */
+import { ArgumentError } from "../errors/index.js";
+import type { AnySchemaColumn as AnyColumn } from "../schema/index.js";
+import { and, or, select as coreSelect, type ColumnElement, type Select } from "../sql/index.js";
+import { adoptCollection } from "./collections.js";
+import type { RelatedOf } from "./declarative.js";
+import { requireMapper, type MappedClass, type Mapper } from "./mapper.js";
+import type { ItemPlan } from "./query.js";
+import type { RelationshipProperty } from "./relationship.js";
+import { stateOf, type InstanceState } from "./state.js";
+
+/** A loader strategy for one relationship of a query. */
+export type LoaderStrategy = "selectin" | "joined" | "subquery" | "raise" | "noload";
+
+/** The keys of `I` that may be relationships: attributes holding objects or arrays of objects. */
+export type RelationshipKey<I> = {
+  [K in keyof I & string]: NonNullable<I[K]> extends readonly object[]
+    ? K
+    : NonNullable<I[K]> extends Date | Uint8Array | ((...args: never[]) => unknown)
+      ? never
+      : NonNullable<I[K]> extends object
+        ? K
+        : never;
+}[keyof I & string];
+
+interface PathStep {
+  readonly key: string;
+  readonly strategy: LoaderStrategy;
+}
+
+/**
+ * A loader option: a path of relationships from a mapped class, each with a
+ * strategy. Chain to go deeper: `selectinload(User, "posts").joinedload("comments")`.
+ */
+export class LoaderOption<T = unknown> {
+  /** Phantom: the class at the end of the path. */
+  declare readonly _target: T;
+
+  constructor(
+    readonly root: MappedClass,
+    readonly path: readonly PathStep[],
+  ) {}
+
+  #then<U>(key: string, strategy: LoaderStrategy): LoaderOption<U> {
+    return new LoaderOption<U>(this.root, [...this.path, { key, strategy }]);
+  }
+
+  /** Then load `key` of the related objects with a separate IN query. */
+  selectinload<K extends RelationshipKey<T>>(key: K): LoaderOption<RelatedOf<T[K]>> {
+    return this.#then(key, "selectin");
+  }
+  /** Then load `key` of the related objects in the same statement (LEFT OUTER JOIN). */
+  joinedload<K extends RelationshipKey<T>>(key: K): LoaderOption<RelatedOf<T[K]>> {
+    return this.#then(key, "joined");
+  }
+  /** Then load `key` with one more query per level (as selectinload). */
+  subqueryload<K extends RelationshipKey<T>>(key: K): LoaderOption<RelatedOf<T[K]>> {
+    return this.#then(key, "subquery");
+  }
+  /** Then make `key` raise when read. */
+  raiseload<K extends RelationshipKey<T>>(key: K): LoaderOption<RelatedOf<T[K]>> {
+    return this.#then(key, "raise");
+  }
+  /** Then make `key` read as empty without loading. */
+  noload<K extends RelationshipKey<T>>(key: K): LoaderOption<RelatedOf<T[K]>> {
+    return this.#then(key, "noload");
+  }
+}
+
+function option<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K, strategy: LoaderStrategy): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+  if (typeof cls !== "function") throw new ArgumentError(`${strategy}load() expects a mapped class first.`);
+  return new LoaderOption(cls, [{ key, strategy }]);
+}
+
+/** Loads `cls`'s relationship `key` with one `SELECT ... WHERE ... IN (...)` after the parents (chunked). */
+export function selectinload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+  return option(cls, key, "selectin");
+}
+/** Loads `cls`'s relationship `key` in the parents' statement with a LEFT OUTER JOIN; rows are made unique by identity. */
+export function joinedload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+  return option(cls, key, "joined");
+}
+/** Loads `cls`'s relationship `key` with one more query (Athanor runs it as an IN query, like selectinload). */
+export function subqueryload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+  return option(cls, key, "subquery");
+}
+/** Leaves `cls`'s relationship `key` unloaded: reading it raises an error naming the loaders. */
+export function raiseload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+  return option(cls, key, "raise");
+}
+/** Makes `cls`'s relationship `key` read as empty (`[]` or `null`) without a query. */
+export function noload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+  return option(cls, key, "noload");
+}
+
+/** The loader options of a query, as a tree per mapper: strategy per relationship key, and the options below it. @internal */
+export class LoadTree {
+  readonly children = new Map<string, { strategy: LoaderStrategy; tree: LoadTree }>();
+
+  /** The strategy for `rel` here: the option's, else the relationship's `lazy` default. */
+  strategyFor(rel: RelationshipProperty): LoaderStrategy | undefined {
+    const given = this.children.get(rel.key)?.strategy;
+    if (given !== undefined) return given;
+    const lazy = rel.options.lazy;
+    return lazy === undefined || lazy === "select" ? undefined : lazy;
+  }
+
+  subtree(key: string): LoadTree {
+    return this.children.get(key)?.tree ?? EMPTY_TREE;
+  }
+
+  /** Builds the trees of a query's options, by the mapper of each option's root class. */
+  static of(options: readonly LoaderOption[]): Map<Mapper, LoadTree> {
+    const trees = new Map<Mapper, LoadTree>();
+    for (const opt of options) {
+      let mapper = requireMapper(opt.root);
+      mapper.registry.configure();
+      let tree: LoadTree = trees.get(mapper) ?? new LoadTree();
+      trees.set(mapper, tree);
+      for (const step of opt.path) {
+        const rel = mapper.relationships.get(step.key);
+        if (rel === undefined) throw new ArgumentError(`${mapper.name} has no relationship "${step.key}" to load.`);
+        const child: { strategy: LoaderStrategy; tree: LoadTree } = tree.children.get(step.key) ?? { strategy: step.strategy, tree: new LoadTree() };
+        child.strategy = step.strategy;
+        tree.children.set(step.key, child);
+        tree = child.tree;
+        mapper = rel.mapper;
+      }
+    }
+    return trees;
+  }
+}
+
+const EMPTY_TREE = new LoadTree();
+
+/** What a strategy needs from the session: run an entity query (with loaders below it) on the session's connection. @internal */
+export interface LoadContext {
+  runEntities(statement: Select, plan: readonly ItemPlan[], trees: ReadonlyMap<Mapper, LoadTree>): Promise<unknown[][]>;
+}
+
+const CHUNK = 500;
+
+function keyOf(values: readonly unknown[]): unknown {
+  return values.length === 1 ? values[0] : values.map((v) => `${typeof v}:${String(v)}`).join("\u0001");
+}
+
+function valuesOf(state: InstanceState, mapper: Mapper, cols: readonly AnyColumn[]): unknown[] {
+  return cols.map((col) => state.dict[mapper.attributeOf.get(col) as string]);
+}
+
+function inCondition(cols: readonly AnyColumn[], keys: readonly (readonly unknown[])[]): ColumnElement<boolean> {
+  if (cols.length === 1) return (cols[0] as AnyColumn).in(keys.map((k) => k[0]) as never[]) as ColumnElement<boolean>;
+  return or(...keys.map((k) => and(...cols.map((col, i) => col.eq(k[i] as never)))));
+}
+
+/** Sets a loaded relationship value, unless the attribute already holds one (it may have unflushed changes). */
+function assign(state: InstanceState, rel: RelationshipProperty, value: object | null | readonly object[], overwrite: boolean): void {
+  if (!overwrite && rel.key in state.dict) return;
+  state.dict[rel.key] = Array.isArray(value) ? adoptCollection(state, rel, value) : value;
+  state.committed?.delete(rel.key);
+  // The children of a loaded one-to-many know their parent without a query.
+  const reverse = rel.reverse;
+  if (rel.direction === "one-to-many" && reverse !== undefined && !reverse.uselist && Array.isArray(value)) {
+    for (const child of value as object[]) {
+      const childState = stateOf(child);
+      if (childState !== undefined && !(reverse.key in childState.dict)) childState.dict[reverse.key] = state.obj;
+    }
+  }
+}
+
+/** Loads `rel` for `parents` with IN queries; returns the related states (to load below them). @internal */
+export async function selectinLoad(ctx: LoadContext, parents: readonly InstanceState[], rel: RelationshipProperty, tree: LoadTree, overwrite: boolean): Promise<InstanceState[]> {
+  const target = rel.mapper;
+  const todo = overwrite ? parents : parents.filter((p) => !(rel.key in p.dict));
+  if (todo.length === 0) return [];
+  const localCols = rel.pairs.map((p) => p.local);
+  const byKey = new Map<unknown, { values: unknown[]; parents: InstanceState[] }>();
+  for (const parent of todo) {
+    const values = valuesOf(parent, parent.mapper, localCols);
+    if (values.some((v) => v === null || v === undefined)) continue;
+    const k = keyOf(values);
+    const entry = byKey.get(k);
+    if (entry === undefined) byKey.set(k, { values, parents: [parent] });
+    else entry.parents.push(parent);
+  }
+  const found = new Map<unknown, object[]>();
+  const related: InstanceState[] = [];
+  const entries = [...byKey.values()];
+  const targetCols = [...target.columns.values()] as AnyColumn[];
+  const trees = new Map([[target, tree]]);
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    const chunk = entries.slice(i, i + CHUNK).map((e) => e.values);
+    // The key columns ride along after the target's columns: the secondary table's for many-to-many,
+    // else the target's own (selected again only if the mapping leaves them out).
+    const keyCols = rel.pairs.map((p) => p.remote);
+    const extra = keyCols.filter((c) => !targetCols.includes(c));
+    let statement = coreSelect(...(targetCols as [AnyColumn]), ...extra) as unknown as Select;
+    if (rel.direction === "many-to-many") {
+      statement = statement.join(rel.secondary as never, and(...rel.secondaryPairs.map((p) => p.local.eq(p.remote)))) as unknown as Select;
+    }
+    statement = statement.where(inCondition(keyCols, chunk));
+    if (rel.orderBy.length > 0) statement = statement.orderBy(...rel.orderBy);
+    const plan: ItemPlan[] = [
+      { kind: "entity", mapper: target, offset: 0 },
+      ...keyCols.map((c) => ({ kind: "column" as const, offset: targetCols.includes(c) ? targetCols.indexOf(c) : targetCols.length + extra.indexOf(c) })),
+    ];
+    const rows = await ctx.runEntities(statement, plan, trees);
+    for (const row of rows) {
+      const obj = row[0] as object;
+      const k = keyOf(row.slice(1));
+      const list = found.get(k);
+      if (list === undefined) found.set(k, [obj]);
+      else list.push(obj);
+      related.push(stateOf(obj) as InstanceState);
+    }
+  }
+  for (const [k, entry] of byKey) {
+    const objs = found.get(k) ?? [];
+    for (const parent of entry.parents) assign(parent, rel, rel.uselist ? objs : (objs[0] ?? null), overwrite);
+  }
+  for (const parent of todo) if (!(rel.key in parent.dict) || overwrite) {
+    const values = valuesOf(parent, parent.mapper, localCols);
+    if (values.some((v) => v === null || v === undefined)) assign(parent, rel, rel.uselist ? [] : null, overwrite);
+  }
+  return related;
+}
+
+/** Sets `rel` to empty for `parents` (the noload strategy). @internal */
+export function noLoad(parents: readonly InstanceState[], rel: RelationshipProperty): void {
+  for (const parent of parents) assign(parent, rel, rel.uselist ? [] : null, false);
+}

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { InvalidRequestError, NoSuchTableError } from "../errors/index.js";
+import { InvalidRequestError, NoSuchSchemaError, NoSuchTableError } from "../errors/index.js";
 import {
   CheckConstraint,
   ForeignKeyConstraint,
@@ -73,6 +73,12 @@ async function reflectOn(metadata: MetaData, conn: Connection, options: ReflectO
     const columns = await insp.getMultiColumns(scope);
     const missing = todo.filter((t) => (columns.get(t) ?? []).length === 0);
     if (missing.length > 0) {
+      if (schema !== undefined) {
+        const schemas = await insp.getSchemaNames();
+        if (!schemas.includes(schema)) {
+          throw new NoSuchSchemaError(`No schema named "${schema}"; the database has: ${schemas.join(", ") || "(none)"}.`);
+        }
+      }
       throw new NoSuchTableError(`No table named ${missing.map((t) => `"${t}"`).join(", ")}${schema === undefined ? "" : ` in schema "${schema}"`}.`);
     }
     const [pks, fks, indexes, uniques, checks, comments] = await Promise.all([

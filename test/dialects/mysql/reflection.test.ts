@@ -571,6 +571,32 @@ describeEachBackend(
       }
     });
 
+    it("as a user with a privilege on one table only: the others do not exist for it", async () => {
+      const user = `athanor_np_${tag}`.slice(0, 32);
+      await using admin = await ctx.engine.connect();
+      await admin.execDriverSql(`CREATE USER '${user}'@'%' IDENTIFIED BY 'np-secret'`);
+      try {
+        await admin.execDriverSql(`GRANT SELECT ON \`${sourceDb}\`.Artist TO '${user}'@'%'`);
+        const url = new globalThis.URL(ctx.backend.url!);
+        url.pathname = `/${sourceDb}`;
+        url.username = user;
+        url.password = "np-secret";
+        const limited = createEngine(url.toString());
+        try {
+          const artist = await Table.autoload("Artist", new MetaData(), limited);
+          const rows = await limited.connect(async (conn) => (await conn.execute(select(artist.c.Name!).where(artist.c.ArtistId!.eq(1)))).mappings());
+          expect(rows).toEqual([{ Name: "AC/DC" }]);
+          // information_schema shows only what the user has a privilege on
+          await expect(Table.autoload("Album", new MetaData(), limited)).rejects.toThrow('No table named "Album".');
+          expect(await inspect(limited).getTableNames()).toEqual(["Artist"]);
+        } finally {
+          await limited.dispose();
+        }
+      } finally {
+        await admin.execDriverSql(`DROP USER '${user}'@'%'`);
+      }
+    });
+
     it("names what is missing: NoSuchTableError, NoSuchSchemaError", async () => {
       await expect(Table.autoload("Nope", new MetaData(), source)).rejects.toThrow(NoSuchTableError);
       await expect(Table.autoload("Nope", new MetaData(), source)).rejects.toThrow('No table named "Nope".');
@@ -578,6 +604,7 @@ describeEachBackend(
       await expect(new MetaData().reflect(source, { schema: "athanor_nowhere" })).rejects.toThrow(NoSuchSchemaError);
       await expect(new MetaData().reflect(source, { schema: "athanor_nowhere" })).rejects.toThrow(/^No schema named "athanor_nowhere"; the database has: /);
       await expect(inspect(source).getColumns("Album", "athanor_nowhere")).rejects.toThrow(NoSuchSchemaError);
+      await expect(Table.autoload("Album", new MetaData(), source, { schema: "athanor_nowhere" })).rejects.toThrow(NoSuchSchemaError);
     });
   },
   { only: ["mariadb"] },

@@ -13,6 +13,7 @@ import {
   NoSuchTableError,
   NullType,
   Numeric,
+  ProgrammingError,
   String,
   Table,
   Text,
@@ -354,6 +355,79 @@ describeEachBackend(
         expect(row).toEqual([{ email: "ada@example.com", title: "Notes" }]);
         await conn.rollback();
       });
+    });
+
+    it("reflects views as tables without keys, usable in select", async () => {
+      const metadata = new MetaData();
+      const tables = await metadata.reflect(ctx.engine, { schema: HAND, views: true, onWarning: () => {} });
+      const view = tables.get(`${HAND}.cheap_books`)!;
+      expect(view).toBeDefined();
+      expect(view.primaryKey.columns.length).toBe(0);
+      expect(view.foreignKeys).toEqual([]);
+      expect((await new MetaData().reflect(ctx.engine, { schema: HAND, onWarning: () => {} })).has(`${HAND}.cheap_books`)).toBe(false);
+      // `only` reflects a view it names, with or without views: true
+      const named = await new MetaData().reflect(ctx.engine, { schema: HAND, only: ["cheap_books"] });
+      expect([...named.keys()]).toEqual([`${HAND}.cheap_books`]);
+      const books = tables.get(`${HAND}.books`)!;
+      await ctx.engine.connect(async (conn) => {
+        await conn.execute(insert(tables.get(`${HAND}.authors`)!).values({ id: 7, email: "v@example.com", mood: "ok" }));
+        await conn.execute(insert(books).values({ authorId: 7, title: "Cheap", price: "5.00" }));
+        await conn.execute(insert(books).values({ authorId: 7, title: "Dear", price: "50.00" }));
+        const rows = (await conn.execute(select(col(view, "title")).orderBy(col(view, "title")))).mappings();
+        expect(rows).toEqual([{ title: "Cheap" }]);
+        await conn.rollback();
+      });
+    });
+
+    it("raises NoSuchTableError / NoSuchSchemaError from reflect and autoload", async () => {
+      await expect(Table.autoload("nope", new MetaData(), ctx.engine, { schema: HAND })).rejects.toThrow('No table named "nope" in schema "refl_hand".');
+      await expect(new MetaData().reflect(ctx.engine, { schema: HAND, only: ["authors", "nope"] })).rejects.toThrow(NoSuchTableError);
+      await expect(new MetaData().reflect(ctx.engine, { schema: "no_such_schema" })).rejects.toThrow(NoSuchSchemaError);
+      await expect(new MetaData().reflect(ctx.engine, { schema: "no_such_schema" })).rejects.toThrow(/^No schema named "no_such_schema"; the database has: .*refl_hand/);
+      await expect(Table.autoload("authors", new MetaData(), ctx.engine, { schema: "no_such_schema" })).rejects.toThrow(NoSuchSchemaError);
+    });
+
+    it("reflects as a role without privileges (the catalog is public); the first statement is refused", async () => {
+      const role = `athanor_noperm_${process.pid}`;
+      await ctx.engine.connect(async (conn) => {
+        await conn.execDriverSql(`DROP ROLE IF EXISTS ${role}`);
+        await conn.execDriverSql(`CREATE ROLE ${role} NOLOGIN`);
+        await conn.commit();
+      });
+      try {
+        await ctx.engine.connect(async (conn) => {
+          await conn.execDriverSql(`SET ROLE ${role}`);
+          try {
+            // PostgreSQL shows every role the catalog: reflection works without any privilege on the tables
+            const authors = await Table.autoload("authors", new MetaData(), conn, { schema: HAND });
+            expect(Object.keys(authors.c)).toContain("email");
+            const failure = conn.execute(select(col(authors, "email")));
+            await expect(failure).rejects.toThrow(ProgrammingError);
+            await expect(failure).rejects.toThrow(/permission denied for schema refl_hand/);
+            await conn.rollback();
+          } finally {
+            await conn.execDriverSql("RESET ROLE");
+          }
+        });
+        // with USAGE on the schema but nothing on the table: the table is named
+        await ctx.engine.connect(async (conn) => {
+          await conn.execDriverSql(`GRANT USAGE ON SCHEMA ${HAND} TO ${role}`);
+          await conn.execDriverSql(`SET ROLE ${role}`);
+          try {
+            const authors = await Table.autoload("authors", new MetaData(), conn, { schema: HAND });
+            await expect(conn.execute(select(col(authors, "email")))).rejects.toThrow(/permission denied for table authors/);
+          } finally {
+            await conn.rollback();
+            await conn.execDriverSql("RESET ROLE");
+          }
+        });
+      } finally {
+        await ctx.engine.connect(async (conn) => {
+          await conn.execDriverSql(`DROP OWNED BY ${role}`);
+          await conn.execDriverSql(`DROP ROLE IF EXISTS ${role}`);
+          await conn.commit();
+        });
+      }
     });
 
     it("autoloads one table with the tables its foreign keys refer to", async () => {

@@ -463,6 +463,7 @@ describeEachBackend(
       await expect(new MetaData().reflect(source, { schema: "nowhere" })).rejects.toThrow(NoSuchSchemaError);
       await expect(new MetaData().reflect(source, { schema: "nowhere" })).rejects.toThrow('No schema named "nowhere"; the database has: main.');
       await expect(inspect(source).getColumns("Album", "nowhere")).rejects.toThrow(NoSuchSchemaError);
+      await expect(Table.autoload("Album", new MetaData(), source, { schema: "nowhere" })).rejects.toThrow(NoSuchSchemaError);
     });
   },
   { only: ["sqlite-memory"] },

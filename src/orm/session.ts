@@ -669,8 +669,7 @@ export class Session implements StateOwner, AsyncDisposable {
     for (const state of this.#insertedInTransaction) {
       const map = this.#identity.get(state.mapper);
       if (state.key !== undefined) map?.delete(identityToken(state.key[1]));
-      state.key = undefined;
-      state.committed = undefined;
+      forgetInsert(state);
       state.session = undefined;
     }
     for (const state of this.#pending) state.session = undefined;
@@ -715,8 +714,7 @@ export class Session implements StateOwner, AsyncDisposable {
         }
       }
       for (const state of this.#insertedInTransaction) {
-        state.key = undefined;
-        state.committed = undefined;
+        forgetInsert(state);
         state.session = undefined;
       }
       for (const state of this.#removedInTransaction) {
@@ -1185,7 +1183,12 @@ export class Session implements StateOwner, AsyncDisposable {
           state.dict[attr] = value;
           state.committed?.delete(attr);
         }
-        if (assigned.expire.length > 0) this.#expireState(state, assigned.expire.map((name) => [...mapper.columns].find(([, c]) => c.name === name)?.[0]).filter((k): k is string => k !== undefined));
+        // Columns set to SQL expressions, and those the database or Core sets on UPDATE, are expired: their values are unknown here.
+        const setNames = new Set(assigned.values.map(([name]) => name));
+        const expire = [...mapper.columns]
+          .filter(([, c]) => assigned.expire.includes(c.name) || (!setNames.has(c.name) && setsOnUpdate(c)))
+          .map(([key]) => key);
+        if (expire.length > 0) this.#expireState(state, expire);
       }
     }
     return result;
@@ -1286,6 +1289,12 @@ export class Session implements StateOwner, AsyncDisposable {
   }
 }
 
+/** Whether an UPDATE that leaves the column out gets a value for it anyway (a SQL `onUpdate` or a server one). */
+function setsOnUpdate(col: AnyColumn): boolean {
+  const options = col.definition.options as { onUpdate?: unknown; serverOnUpdate?: unknown };
+  return options.onUpdate !== undefined || options.serverOnUpdate !== undefined;
+}
+
 /** Literal SET values of an UPDATE (what the session can copy onto objects) and the columns set to SQL expressions (expired). */
 function literalAssignments(statement: Update): { values: [string, unknown][]; expire: string[] } {
   const values: [string, unknown][] = [];
@@ -1327,7 +1336,7 @@ export function sessionmaker(bind: Engine, options: SessionOptions = {}): Sessio
  * engine or connection the schema {@link Inspector}.
  */
 export function inspect(target: Engine | Connection, options?: InspectorOptions): Inspector;
-export function inspect(target: MappedClass): Mapper;
+export function inspect(target: abstract new (...args: never) => object): Mapper;
 export function inspect(target: object): InstanceInspection;
 export function inspect(target: object, options?: InspectorOptions): Inspector | Mapper | InstanceInspection {
   if (target instanceof Engine || target instanceof Connection) return coreInspect(target, options);
@@ -1336,6 +1345,14 @@ export function inspect(target: object, options?: InspectorOptions): Inspector |
 }
 
 const NO_TREE = new LoadTree();
+
+/** A row inserted by a rolled-back transaction does not exist: its object is transient again, without the values the database made. */
+function forgetInsert(state: InstanceState): void {
+  state.key = undefined;
+  state.committed = undefined;
+  for (const key of state.generated ?? []) delete state.dict[key];
+  state.generated = undefined;
+}
 
 /** A relationship loaded by a LEFT OUTER JOIN in an entity query. */
 interface JoinedPlan {

@@ -45,6 +45,8 @@ export class InstanceState {
   deleted = false;
   /** The row was deleted by a flush. */
   removed = false;
+  /** Attributes whose values the database made at INSERT (keys, server defaults): forgotten if that INSERT is rolled back. */
+  generated: string[] | undefined;
 
   constructor(
     readonly mapper: Mapper,
@@ -56,12 +58,12 @@ export class InstanceState {
     return this.committed !== undefined && this.committed.size > 0;
   }
 
-  /** transient (no session, no row), pending (added, not flushed), persistent, deleted, or detached (has a row, no session). */
+  /** transient (no session, no row), pending (added, not flushed), persistent, deleted (row deleted by a flush, not committed), or detached (has a row, no session). */
   get status(): InstanceStatus {
     if (this.key === undefined) return this.session === undefined ? "transient" : "pending";
     if (this.removed) return this.session === undefined ? "detached" : "deleted";
-    if (this.session === undefined) return "detached";
-    return this.deleted ? "deleted" : "persistent";
+    // Marked with session.delete() but not flushed yet: still persistent, as in SQLAlchemy.
+    return this.session === undefined ? "detached" : "persistent";
   }
 
   /** Records a new value for `key`, keeping the first original value for the flush. */

@@ -72,6 +72,19 @@ function groups<T>(items: readonly T[], key: (item: T) => string): T[][] {
   return [...map.values()];
 }
 
+/** Splits `items` into runs of neighbours with the same key. */
+function consecutiveRuns<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const runs: T[][] = [];
+  let last: string | undefined;
+  for (const item of items) {
+    const k = key(item);
+    if (k === last) (runs[runs.length - 1] as T[]).push(item);
+    else runs.push([item]);
+    last = k;
+  }
+  return runs;
+}
+
 /** The order of mappers: by their tables' position in the MetaData's dependency order. */
 function mapperOrder(states: readonly InstanceState[]): Mapper[] {
   const mappers = [...new Set(states.map((s) => s.mapper))];
@@ -201,6 +214,7 @@ async function insertGroup(conn: Connection, mapper: Mapper, states: readonly In
         const values = row._tuple() as unknown[];
         const state = chunk[j] as InstanceState;
         fetch.forEach((key, k) => (state.dict[key] = values[k]));
+        (state.generated ??= []).push(...fetch);
       });
     }
     return;
@@ -211,6 +225,7 @@ async function insertGroup(conn: Connection, mapper: Mapper, states: readonly In
     const result = await conn.execute(insert(table).values(rowOf(state) as never));
     if (keyAttr !== undefined && state.dict[keyAttr] === undefined && result.lastInsertId !== undefined) {
       state.dict[keyAttr] = typeof result.lastInsertId === "bigint" && autoincrement?.type.visitName !== "big_integer" ? Number(result.lastInsertId) : result.lastInsertId;
+      (state.generated ??= []).push(keyAttr);
     }
   }
   const rest = fetch.filter((key) => key !== keyAttr);
@@ -226,6 +241,7 @@ async function fetchByKey(conn: Connection, mapper: Mapper, states: readonly Ins
     if (row === null) continue;
     const values = row._tuple() as unknown[];
     keys.forEach((key, k) => (state.dict[key] = values[k]));
+    (state.generated ??= []).push(...keys);
   }
 }
 
@@ -285,6 +301,14 @@ async function updateStates(conn: Connection, mapper: Mapper, states: readonly I
       return params;
     });
     const result = await conn.execute(stmt, paramSets.length === 1 ? (paramSets[0] as Record<string, unknown>) : paramSets);
+    // A SQL-expression onUpdate (added by Core) or a server one made a value the object does not know: expire it.
+    const unknownNow = [...mapper.columns].filter(([key, col]) => !changed.includes(key) && (optionsOf(col).onUpdate instanceof ClauseElement || optionsOf(col).serverOnUpdate !== undefined));
+    for (const [state] of group) {
+      for (const [key] of unknownNow) {
+        delete state.dict[key];
+        (state.expired ??= new Set()).add(key);
+      }
+    }
     if (result.rowcount !== group.length) {
       throw new StaleDataError(
         `UPDATE statement on table '${mapper.table.name}' expected to update ${group.length} row(s); ${result.rowcount} were matched.` +
@@ -326,8 +350,9 @@ export async function executeFlush(conn: Connection, work: FlushWork, caps: Flus
         sync.apply(state);
         applyInsertDefaults(state);
       }
-      for (const group of groups(batch, (s) => mapper._columnKeys.map((k) => (s.dict[k] === undefined ? "0" : "1")).join(""))) {
-        await insertGroup(conn, mapper, group, caps);
+      // Rows keep the order they were added in: only neighbours with the same columns share a statement.
+      for (const run of consecutiveRuns(batch, (s) => mapper._columnKeys.map((k) => (s.dict[k] === undefined ? "0" : "1")).join(""))) {
+        await insertGroup(conn, mapper, run, caps);
       }
     }
     const updates = work.updates.filter((s) => s.mapper === mapper);

@@ -113,3 +113,31 @@ describe("type map presets", () => {
     expect(() => Base.column("nope" as "intPk")).toThrow('No preset "nope" in this base\'s type map (it has "intPk", "str256", "stamp").');
   });
 });
+
+describeEachBackend("SQL-expression onUpdate", (ctx) => {
+  it("expires the attribute after the UPDATE, so a refresh reads the database's value", async () => {
+    const { sessionmaker, UnloadedAttributeError } = await import("athanor/orm");
+    const Base = declarativeBase();
+    class Doc extends Base.model(`onupd_${ctx.backend.id.replace("-", "_")}`, {
+      id: mapped(Integer, { primaryKey: true }),
+      title: mapped(new String(20), { nullable: false }),
+      touchedAt: mapped(DateTime, { serverDefault: func.now(), onUpdate: func.now(), init: false }),
+    }) {}
+    await Base.metadata.dropAll(ctx.engine, { checkFirst: true });
+    await Base.metadata.createAll(ctx.engine);
+    try {
+      await using session = sessionmaker(ctx.engine)();
+      const doc = new Doc({ title: "a" });
+      session.add(doc);
+      await session.commit();
+      expect(doc.touchedAt).toBeInstanceOf(Date);
+      doc.title = "b";
+      await session.commit();
+      expect(() => doc.touchedAt).toThrow(UnloadedAttributeError);
+      await session.refresh(doc);
+      expect(doc.touchedAt).toBeInstanceOf(Date);
+    } finally {
+      await Base.metadata.dropAll(ctx.engine);
+    }
+  });
+});

@@ -343,6 +343,31 @@ describeEachBackend("Session", (ctx) => {
     expect(await count("authors")).toBe(1);
   });
 
+  it("inserts in the order objects were added, forgets database-made keys on rollback, and reports delete() as persistent until flushed", async () => {
+    await using session = SessionFactory();
+    const a = new Author({ name: "o1" });
+    const b = new Author({ name: "o2", bio: "b" });
+    const c = new Author({ name: "o3" });
+    session.addAll([a, b, c]);
+    await session.flush();
+    expect(a.id < b.id && b.id < c.id).toBe(true);
+    await session.rollback();
+    expect(a.id).toBeUndefined(); // the row is gone, so is its key
+    expect(a.name).toBe("o1");
+    session.add(new Author({ name: "other" }));
+    await session.commit();
+    session.add(a);
+    await session.commit();
+    expect(typeof a.id).toBe("number");
+    session.delete(a);
+    expect(inspect(a).persistent).toBe(true);
+    expect(session.deleted).toEqual([a]);
+    await session.flush();
+    expect(inspect(a).deleted).toBe(true);
+    await session.commit();
+    expect(inspect(a).detached).toBe(true);
+  });
+
   it("refuses concurrent use of one session", async () => {
     await using session = SessionFactory();
     const first = session.execute(select(Author));

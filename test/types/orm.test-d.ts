@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expectTypeOf, it } from "vitest";
 import { DateTime, Integer, String, Text, UUID, func, type ScalarResult } from "athanor";
-import { declarativeBase, mapped, relationship, select, type Session } from "athanor/orm";
+import { declarativeBase, mapped, relationship, select, type Mapper, type Session } from "athanor/orm";
 
 const Base = declarativeBase({
   typeMap: {
@@ -102,6 +102,19 @@ describe("declarative models", () => {
       }
     }
     expectTypeOf(new Tag().users).toEqualTypeOf<User[]>();
+  });
+});
+
+describe("inspect", () => {
+  it("gives the Mapper for any mapped class, whatever its constructor takes, and the state for an instance", async () => {
+    const { inspect } = await import("athanor/orm");
+    class P {
+      declare id: number;
+      constructor(readonly title: string) {}
+    }
+    expectTypeOf(inspect(P)).toEqualTypeOf<Mapper>();
+    expectTypeOf(inspect(User)).toEqualTypeOf<Mapper>();
+    expectTypeOf(inspect(new P("x")).persistent).toEqualTypeOf<boolean>();
   });
 });
 

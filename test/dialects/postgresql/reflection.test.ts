@@ -614,6 +614,32 @@ describeEachBackend(
       expect(film).toEqual([{ original_language_id: null, special_features: ["Deleted Scenes", "Behind the Scenes"], ft: expect.stringMatching(/^'academi':1 /) as unknown }]);
     });
 
+    it("reads COPY text escapes: \\N, \\t, \\n, \\\\, octal and hex", async () => {
+      const script = [
+        "CREATE TABLE public.copy_escapes (id integer PRIMARY KEY, t text, n integer);",
+        "COPY public.copy_escapes (id, t, n) FROM stdin;",
+        "1\ta\\tb\\nc\t\\N",
+        "2\tback\\\\slash \\101\\x42\t7",
+        "3\t\t0",
+        "4\t\\N\t\\N",
+        "\\.",
+        "",
+      ].join("\n");
+      const loaded = await pagila().connect((conn) => loadPgDump(conn, script));
+      expect(loaded.rows).toEqual(new Map([["public.copy_escapes", 4]]));
+      const rows = await pagila().connect(async (conn) => (await conn.execDriverSql("SELECT id, t, n FROM public.copy_escapes ORDER BY id")).mappings());
+      expect(rows).toEqual([
+        { id: 1, t: "a\tb\nc", n: null },
+        { id: 2, t: "back\\slash AB", n: 7 },
+        { id: 3, t: "", n: 0 },
+        { id: 4, t: null, n: null },
+      ]);
+      await pagila().connect(async (conn) => {
+        await conn.execDriverSql("DROP TABLE public.copy_escapes");
+        await conn.commit();
+      });
+    });
+
     it("runs joined queries through reflected tables", async () => {
       const metadata = new MetaData();
       const tables = await metadata.reflect(pagila(), { schema: "public", only: ["film_category", "payment", "rental"], onWarning: () => {} });

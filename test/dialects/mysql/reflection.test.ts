@@ -32,7 +32,7 @@ import type { Connection, DialectReflection, ReflectionScope } from "../../../sr
 import { mysqlTypeFromColumn, parseMySQLEnumLabels } from "../../../src/dialects/mysql/index.js";
 import { text } from "../../../src/sql/index.js";
 import { describeEachBackend } from "../../support/suite.js";
-import { CHINOOK_TABLES, describeSchema, loadChinookMySQL } from "../../support/datasets.js";
+import { CHINOOK_COUNTS, CHINOOK_TABLES, describeSchema, loadChinookMySQL } from "../../support/datasets.js";
 
 const HAND_DDL = [
   `CREATE TABLE parent (
@@ -441,6 +441,13 @@ describeEachBackend(
     });
 
     it("reflects Chinook, creates it in an empty database, and reflects the same description", async () => {
+      // the data arrived whole
+      const counts = await source.connect(async (conn) => {
+        const out: Record<string, number> = {};
+        for (const t of CHINOOK_TABLES) out[t] = Number((await conn.execDriverSql(`SELECT count(*) FROM \`${t}\``)).scalar());
+        return out;
+      });
+      expect(counts).toEqual(CHINOOK_COUNTS);
       const metadata = new MetaData();
       const tables = await metadata.reflect(source);
       expect([...tables.keys()].sort()).toEqual([...CHINOOK, "Review"].sort());

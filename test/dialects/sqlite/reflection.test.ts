@@ -30,7 +30,7 @@ import {
   type Engine,
 } from "../../../src/index.js";
 import { describeEachBackend } from "../../support/suite.js";
-import { CHINOOK_TABLES, describeSchema, loadChinookSQLite } from "../../support/datasets.js";
+import { CHINOOK_COUNTS, CHINOOK_TABLES, describeSchema, loadChinookSQLite } from "../../support/datasets.js";
 import { sqliteFilePath } from "../../support/backends.js";
 
 const HAND_DDL = [
@@ -390,6 +390,13 @@ describeEachBackend(
     });
 
     it("reflects Chinook, creates it in an empty database (memory and file), and reflects the same description", async () => {
+      // the data arrived whole
+      const counts = await source.connect(async (conn) => {
+        const out: Record<string, number> = {};
+        for (const t of CHINOOK_TABLES) out[t] = Number((await conn.execDriverSql(`SELECT count(*) FROM "${t}"`)).scalar());
+        return out;
+      });
+      expect(counts).toEqual(CHINOOK_COUNTS);
       const metadata = new MetaData();
       const tables = await metadata.reflect(source);
       expect([...tables.keys()].sort()).toEqual([...CHINOOK_TABLES].sort());

@@ -466,11 +466,15 @@ export class Connection implements AsyncDisposable {
 function bindValues(compiled: CompiledSQL, params: Params | undefined): unknown[] {
   const names = compiled.bindNames;
   const out = new Array<unknown>(names.length);
+  const keyValues = compiled.keyValues;
+  const keyPositions = compiled.keyPositions;
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     let value: unknown;
+    const position = keyValues === undefined ? undefined : keyPositions?.[i];
     const generate = compiled.generated?.[name];
     if (generate !== undefined) value = generate();
+    else if (position !== undefined) value = (keyValues as readonly unknown[])[position];
     else if (params !== undefined && Object.hasOwn(params, name)) value = params[name];
     else if (Object.hasOwn(compiled.boundValues, name)) value = compiled.boundValues[name];
     else {

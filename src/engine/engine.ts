@@ -11,7 +11,7 @@ import {
 import { Events } from "../events/index.js";
 import { isDDLElement } from "../schema/index.js";
 import { NullPool, type Pool, QueuePool, StaticPool, type PoolDialect } from "../pool/index.js";
-import { statementKey, type ClauseElement, type CompiledSQL, type Executable, type StatementKey } from "../sql/index.js";
+import { statementKey, type BindParameter, type ClauseElement, type CompiledSQL, type Executable, type StatementKey } from "../sql/index.js";
 import { LRUCache, redactSecrets } from "../util/index.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
 import type { EngineEventMap, ErrorContext } from "./events.js";
@@ -238,7 +238,7 @@ export class Engine {
     // A compiler that bound a value outside the key's bind list (named param_N) makes the result specific to
     // this statement's values: such a statement is never reused.
     if (compiled.bindNames.some((name) => name.startsWith("param_"))) return { compiled, cached: undefined };
-    this.#cache.set(shape.key, compiled);
+    this.#cache.set(shape.key, { ...compiled, keyPositions: compiled.bindNames.map((name) => (name.startsWith("#") ? Number(name.slice(1)) : undefined)) });
     return { compiled, cached: false };
   }
 
@@ -381,14 +381,13 @@ function defaultPoolClass(kind: "queue" | "static" | "null"): PoolClass {
   return kind === "static" ? StaticPool : kind === "null" ? NullPool : QueuePool;
 }
 
-/** A cached compilation with the statement's own bound values (text() values are not part of the cache key). */
 /** A cached compilation with the bound values of a statement of the same shape (named `#position`). */
 function withBindValues(compiled: CompiledSQL, shape: StatementKey): CompiledSQL {
-  const values: Record<string, unknown> = {};
-  shape.binds.forEach((bind, position) => {
-    values[`#${position}`] = bind.value;
-  });
-  return { ...compiled, boundValues: values };
+  // An array by position: building a `#n`-keyed object per execution cost more than the compile it saves.
+  const binds = shape.binds;
+  const values = new Array<unknown>(binds.length);
+  for (let i = 0; i < binds.length; i++) values[i] = (binds[i] as BindParameter).value;
+  return { ...compiled, keyValues: values };
 }
 
 function withBoundValues(compiled: CompiledSQL, statement: Executable): CompiledSQL {

@@ -51,6 +51,10 @@ export interface CompiledSQL {
    * an UPDATE does not set (a function default runs once per row and execution).
    */
   readonly generated?: Readonly<Record<string, () => unknown>>;
+  /** For a cached compilation: for each placeholder named `#position`, that position in the cache key's bind list. */
+  readonly keyPositions?: readonly (number | undefined)[];
+  /** For a cached compilation: this execution's values of the cache key's binds, by position. */
+  readonly keyValues?: readonly unknown[];
 }
 
 /** Per-compilation state. */

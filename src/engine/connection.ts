@@ -136,6 +136,24 @@ export class Connection implements AsyncDisposable {
   }
 
   /**
+   * @internal Runs an already compiled statement with its values in
+   * placeholder order (the ORM's flush reuses one compiled multi-row INSERT
+   * for every batch of the same shape). Bind processors are applied here; the
+   * array is converted in place.
+   */
+  async _executeCompiled(compiled: CompiledSQL, values: unknown[]): Promise<Result> {
+    const processors = compiled.bindProcessors;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value === undefined) throw new ArgumentError(`The value of bind parameter "${compiled.bindNames[i] ?? i}" is undefined; use null for SQL NULL.\n[SQL: ${compiled.sql}]`);
+      const processor = processors[i];
+      if (processor !== undefined && value !== null) values[i] = processor(value);
+    }
+    const driver = await this.#prepare();
+    return this.#run(driver, compiled, values, true);
+  }
+
+  /**
    * Runs a statement and streams its rows through a server-side cursor (where
    * the driver has one), so memory stays flat however many rows there are.
    * Nothing else can run on this connection until the result is exhausted or closed.

@@ -1024,7 +1024,7 @@ export class Session implements StateOwner, AsyncDisposable {
     const ctx: LoadContext = { runEntities: (stmt, p, t) => this.#runEntities(conn, stmt, p, t, populateExisting) };
     for (let index = 0; index < plan.length; index++) {
       const item = plan[index] as ItemPlan;
-      if (item.kind !== "entity") continue;
+      if (item.kind !== "entity" || !needsPostLoad(item.mapper, trees.get(item.mapper) ?? NO_TREE)) continue;
       const states = distinctStates(rows.map((row) => row[index]));
       await postLoad(ctx, states, item.mapper, trees.get(item.mapper) ?? NO_TREE, populateExisting, 0);
     }
@@ -1138,8 +1138,7 @@ export class Session implements StateOwner, AsyncDisposable {
       return existing.obj;
     }
     const { obj, state } = mapper._newInstance();
-    const dict = state.dict;
-    for (let j = 0; j < keys.length; j++) dict[keys[j] as string] = row[offset + j];
+    state.dict = mapper._dictFromRow(row, offset);
     state.key = [mapper, keyValues];
     state.session = this;
     map.set(token, state);
@@ -1405,6 +1404,15 @@ function planJoined(statement: Select, joined: JoinedPlan[], parent: JoinParent,
     statement = planJoined(statement, joined, { slot, mapper: target, from: alias, tree: parent.tree.subtree(rel.key), depth: parent.depth + 1 }, firstSlot);
   }
   return statement;
+}
+
+/** Whether any relationship of `mapper` is loaded after the rows (so the loaded objects must be gathered). */
+function needsPostLoad(mapper: Mapper, tree: LoadTree): boolean {
+  for (const rel of mapper.relationships.values()) {
+    const strategy = tree.strategyFor(rel);
+    if (strategy !== undefined && strategy !== "raise") return true;
+  }
+  return false;
 }
 
 function distinctStates(values: readonly unknown[]): InstanceState[] {

@@ -17,7 +17,7 @@
 import type { Connection } from "../engine/index.js";
 import { StaleDataError } from "../errors/index.js";
 import type { AnySchemaColumn as AnyColumn } from "../schema/index.js";
-import { ClauseElement, and, bindparam, delete_, insert, select as coreSelect, update, type ColumnElement } from "../sql/index.js";
+import { ClauseElement, and, bindparam, delete_, insert, select as coreSelect, update, type ColumnElement, type CompiledSQL } from "../sql/index.js";
 import type { Mapper } from "./mapper.js";
 import type { RelationshipProperty } from "./relationship.js";
 import { stateOf, type InstanceState } from "./state.js";
@@ -72,13 +72,23 @@ function groups<T>(items: readonly T[], key: (item: T) => string): T[][] {
   return [...map.values()];
 }
 
+/** Which columns a new row sets, as a number (bit i: column i) or, past 30 columns, a string. */
+function presentSignature(mapper: Mapper, state: InstanceState): number | string {
+  const keys = mapper._columnKeys;
+  const dict = state.dict;
+  if (keys.length > 30) return keys.map((k) => (dict[k] === undefined ? "0" : "1")).join("");
+  let bits = 0;
+  for (let i = 0; i < keys.length; i++) if (dict[keys[i] as string] !== undefined) bits |= 1 << i;
+  return bits;
+}
+
 /** Splits `items` into runs of neighbours with the same key. */
-function consecutiveRuns<T>(items: readonly T[], key: (item: T) => string): T[][] {
+function consecutiveRuns<T, K>(items: readonly T[], key: (item: T) => K): T[][] {
   const runs: T[][] = [];
-  let last: string | undefined;
+  let last: K | undefined;
   for (const item of items) {
     const k = key(item);
-    if (k === last) (runs[runs.length - 1] as T[]).push(item);
+    if (k === last && runs.length > 0) (runs[runs.length - 1] as T[]).push(item);
     else runs.push([item]);
     last = k;
   }
@@ -186,6 +196,51 @@ function generatedOnInsert(col: AnyColumn, autoincrement: AnyColumn | undefined)
   return col === autoincrement || options.serverDefault !== undefined || options.default instanceof ClauseElement || options.identity !== undefined;
 }
 
+/** A multi-row INSERT compiled once for a shape (columns, generated columns, row count) and reused by every flush. */
+interface PreparedInsert {
+  readonly compiled: CompiledSQL;
+  /** For each placeholder: the row and the attribute it takes its value from. */
+  readonly rowOf: Int32Array;
+  readonly keyOf: readonly string[];
+}
+
+const PREPARED_PER_MAPPER = 64;
+const prepared = new WeakMap<object, WeakMap<Mapper, Map<string, PreparedInsert>>>();
+
+/** The compiled INSERT of `rows` rows setting `present` and returning `fetch`, from the cache of this dialect and mapper. */
+function prepareInsert(conn: Connection, mapper: Mapper, present: readonly string[], fetch: readonly string[], rows: number): PreparedInsert | undefined {
+  const byDialect = prepared.get(conn.engine.dialect) ?? new WeakMap<Mapper, Map<string, PreparedInsert>>();
+  prepared.set(conn.engine.dialect, byDialect);
+  const cache = byDialect.get(mapper) ?? new Map<string, PreparedInsert>();
+  byDialect.set(mapper, cache);
+  const signature = `${present.join(",")}|${fetch.join(",")}|${rows}`;
+  const hit = cache.get(signature);
+  if (hit !== undefined) return hit;
+  const columns = present.map((key) => mapper.columns.get(key) as AnyColumn);
+  const values = Array.from({ length: rows }, (_, r) => {
+    const row: Record<string, unknown> = {};
+    columns.forEach((col, c) => (row[col.name] = bindparam(`v${r}_${c}`, col.type)));
+    return row;
+  });
+  let stmt = insert(mapper.table).values((present.length === 0 ? values.map(() => ({})) : values) as never);
+  if (fetch.length > 0) stmt = stmt.returning(...(fetch.map((key) => mapper.columns.get(key)) as [AnyColumn])) as never;
+  const compiled = conn.engine.compile(stmt);
+  // Client-side defaults computed per execution would need their own values: such a table takes the general path.
+  if (compiled.generated !== undefined && Object.keys(compiled.generated).length > 0) return undefined;
+  const rowOf = new Int32Array(compiled.bindNames.length);
+  const keyOf: string[] = [];
+  for (let i = 0; i < compiled.bindNames.length; i++) {
+    const match = /^v(\d+)_(\d+)$/.exec(compiled.bindNames[i] as string);
+    if (match === null) return undefined;
+    rowOf[i] = Number(match[1]);
+    keyOf.push(present[Number(match[2])] as string);
+  }
+  if (cache.size >= PREPARED_PER_MAPPER) cache.delete(cache.keys().next().value as string);
+  const entry = { compiled, rowOf, keyOf };
+  cache.set(signature, entry);
+  return entry;
+}
+
 async function insertGroup(conn: Connection, mapper: Mapper, states: readonly InstanceState[], caps: FlushCapabilities): Promise<void> {
   const table = mapper.table;
   const first = states[0] as InstanceState;
@@ -203,19 +258,25 @@ async function insertGroup(conn: Connection, mapper: Mapper, states: readonly In
   if (caps.returning || fetch.length === 0) {
     for (let i = 0; i < states.length; i += perStatement) {
       const chunk = states.slice(i, i + perStatement);
-      const base = insert(table).values((present.length === 0 ? chunk.map(() => ({})) : chunk.map(rowOf)) as never);
-      if (fetch.length === 0) {
-        await conn.execute(base);
-        continue;
+      const ready = prepareInsert(conn, mapper, present, fetch, chunk.length);
+      let rows: unknown[][];
+      if (ready !== undefined) {
+        const values = new Array<unknown>(ready.rowOf.length);
+        for (let p = 0; p < values.length; p++) values[p] = (chunk[ready.rowOf[p] as number] as InstanceState).dict[ready.keyOf[p] as string];
+        rows = (await conn._executeCompiled(ready.compiled, values))._takeRows();
+      } else {
+        const base = insert(table).values((present.length === 0 ? chunk.map(() => ({})) : chunk.map(rowOf)) as never);
+        rows = fetch.length === 0 ? [] : (await conn.execute(base.returning(...(fetchColumns as [AnyColumn]))))._takeRows();
+        if (fetch.length === 0) await conn.execute(base);
       }
+      if (fetch.length === 0) continue;
       // Rows come back in VALUES order from one multi-row INSERT on PostgreSQL, SQLite and MariaDB.
-      const rows = (await conn.execute(base.returning(...(fetchColumns as [AnyColumn])))).all();
-      rows.forEach((row, j) => {
-        const values = row._tuple() as unknown[];
+      for (let j = 0; j < rows.length; j++) {
+        const values = rows[j] as unknown[];
         const state = chunk[j] as InstanceState;
-        fetch.forEach((key, k) => (state.dict[key] = values[k]));
+        for (let k = 0; k < fetch.length; k++) state.dict[fetch[k] as string] = values[k];
         (state.generated ??= []).push(...fetch);
-      });
+      }
     }
     return;
   }
@@ -351,7 +412,7 @@ export async function executeFlush(conn: Connection, work: FlushWork, caps: Flus
         applyInsertDefaults(state);
       }
       // Rows keep the order they were added in: only neighbours with the same columns share a statement.
-      for (const run of consecutiveRuns(batch, (s) => mapper._columnKeys.map((k) => (s.dict[k] === undefined ? "0" : "1")).join(""))) {
+      for (const run of consecutiveRuns(batch, (s) => presentSignature(mapper, s))) {
         await insertGroup(conn, mapper, run, caps);
       }
     }

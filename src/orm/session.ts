@@ -805,7 +805,8 @@ export class Session implements StateOwner, AsyncDisposable {
       this.#touched = undefined;
     }
     for (const state of inserts) {
-      const values = state.mapper.primaryKeyAttributes.map((k) => state.dict[k]);
+      const keyAttributes = state.mapper.primaryKeyAttributes;
+      const values = keyAttributes.length === 1 ? [state.dict[keyAttributes[0] as string]] : keyAttributes.map((k) => state.dict[k]);
       if (values.some((v) => v === undefined || v === null)) {
         throw new InvalidRequestError(`The flush of ${describeInstance(state.obj, state.mapper)} produced no primary key; give it one, or make the key generated.`);
       }

@@ -128,6 +128,7 @@ class ForeignKeySync {
 
   /** Sets `state`'s foreign keys from its many-to-one targets and from the parents holding it in a collection. */
   apply(state: InstanceState): void {
+    if (state.mapper.relationships.size === 0 && !this.#parents.has(state)) return;
     for (const rel of state.mapper.relationships.values()) {
       if (rel.direction !== "many-to-one" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
       // A persistent row keeps its key unless the relationship itself was changed.
@@ -178,13 +179,26 @@ function dependencyBatches(mapper: Mapper, states: readonly InstanceState[]): In
 }
 
 /** Client-side defaults a Python-side dataclass would apply: values and functions (SQL expressions are left to the database). */
+const insertDefaults = new WeakMap<Mapper, readonly (readonly [string, unknown])[]>();
+
+/** The client-side defaults of a mapper's columns (values and functions), computed once. */
+function defaultsOf(mapper: Mapper): readonly (readonly [string, unknown])[] {
+  let found = insertDefaults.get(mapper);
+  if (found === undefined) {
+    found = [...mapper.columns]
+      .map(([key, col]) => [key, optionsOf(col).default] as const)
+      .filter(([, fallback]) => fallback !== undefined && !(fallback instanceof ClauseElement));
+    insertDefaults.set(mapper, found);
+  }
+  return found;
+}
+
 function applyInsertDefaults(state: InstanceState): void {
   const dict = state.dict;
-  for (const [key, col] of state.mapper.columns) {
-    if (dict[key] !== undefined) continue;
-    const fallback = optionsOf(col).default;
-    if (fallback === undefined || fallback instanceof ClauseElement) continue;
-    dict[key] = typeof fallback === "function" ? (fallback as () => unknown)() : fallback;
+  const defaults = defaultsOf(state.mapper);
+  for (let i = 0; i < defaults.length; i++) {
+    const [key, fallback] = defaults[i] as readonly [string, unknown];
+    if (dict[key] === undefined) dict[key] = typeof fallback === "function" ? (fallback as () => unknown)() : fallback;
   }
   const version = state.mapper.versionAttribute;
   if (version !== undefined && dict[version] === undefined) dict[version] = 1;

@@ -28,8 +28,13 @@ import { stateOf, type InstanceState } from "./state.js";
 /** A loader strategy for one relationship of a query. */
 export type LoaderStrategy = "selectin" | "joined" | "subquery" | "raise" | "noload";
 
-/** The keys of `I` that may be relationships: attributes holding objects or arrays of objects. */
-export type RelationshipKey<I> = {
+/**
+ * The keys of `I` that may be relationships: attributes holding objects or
+ * arrays of objects (any string for loosely typed classes such as automap's).
+ */
+export type RelationshipKey<I> = string extends keyof I ? string : RelationshipKeyOf<I>;
+
+type RelationshipKeyOf<I> = {
   [K in keyof I & string]: NonNullable<I[K]> extends readonly object[]
     ? K
     : NonNullable<I[K]> extends Date | Uint8Array | ((...args: never[]) => unknown)

@@ -52,6 +52,8 @@ export interface MappedColumnOptions<T = unknown> extends ColumnOptions<T> {
    * DELETE that matches no row raises `StaleDataError`. One per model.
    */
   readonly version?: boolean;
+  /** Leave the column out of queries unless asked (`undefer`, `loadOnly`, `refresh`): for large text or binary columns. */
+  readonly deferred?: boolean;
 }
 
 /**

@@ -33,13 +33,18 @@ export {
 export { UnloadedAttributeError, describeInstance } from "./attributes.js";
 export { InstrumentedList } from "./collections.js";
 export {
+  ColumnLoadOption,
   LoaderOption,
+  defer,
   joinedload,
+  loadOnly,
+  undefer,
   noload,
   raiseload,
   selectinload,
   subqueryload,
   type LoaderStrategy,
+  type ColumnKey,
   type RelationshipKey,
 } from "./loading.js";
 export { type IdentityKey, type InstanceStatus } from "./state.js";

@@ -20,7 +20,7 @@ import type { AnySchemaColumn as AnyColumn } from "../schema/index.js";
 import { and, or, select as coreSelect, type ColumnElement, type Select } from "../sql/index.js";
 import { adoptCollection } from "./collections.js";
 import type { RelatedOf } from "./declarative.js";
-import { requireMapper, type MappedClass, type Mapper } from "./mapper.js";
+import { requireMapper, type ColumnSet, type MappedClass, type Mapper } from "./mapper.js";
 import type { ItemPlan } from "./query.js";
 import type { RelationshipProperty } from "./relationship.js";
 import { stateOf, type InstanceState } from "./state.js";
@@ -49,6 +49,9 @@ interface PathStep {
   readonly strategy: LoaderStrategy;
 }
 
+/** The class a relationship attribute holds; loosely typed (`unknown`) attributes give loosely typed objects. */
+type Related<V> = unknown extends V ? Record<string, unknown> : RelatedOf<V>;
+
 /**
  * A loader option: a path of relationships from a mapped class, each with a
  * strategy. Chain to go deeper: `selectinload(User, "posts").joinedload("comments")`.
@@ -67,50 +70,50 @@ export class LoaderOption<T = unknown> {
   }
 
   /** Then load `key` of the related objects with a separate IN query. */
-  selectinload<K extends RelationshipKey<T>>(key: K): LoaderOption<RelatedOf<T[K]>> {
+  selectinload<K extends RelationshipKey<T>>(key: K): LoaderOption<Related<T[K]>> {
     return this.#then(key, "selectin");
   }
   /** Then load `key` of the related objects in the same statement (LEFT OUTER JOIN). */
-  joinedload<K extends RelationshipKey<T>>(key: K): LoaderOption<RelatedOf<T[K]>> {
+  joinedload<K extends RelationshipKey<T>>(key: K): LoaderOption<Related<T[K]>> {
     return this.#then(key, "joined");
   }
   /** Then load `key` with one more query per level (as selectinload). */
-  subqueryload<K extends RelationshipKey<T>>(key: K): LoaderOption<RelatedOf<T[K]>> {
+  subqueryload<K extends RelationshipKey<T>>(key: K): LoaderOption<Related<T[K]>> {
     return this.#then(key, "subquery");
   }
   /** Then make `key` raise when read. */
-  raiseload<K extends RelationshipKey<T>>(key: K): LoaderOption<RelatedOf<T[K]>> {
+  raiseload<K extends RelationshipKey<T>>(key: K): LoaderOption<Related<T[K]>> {
     return this.#then(key, "raise");
   }
   /** Then make `key` read as empty without loading. */
-  noload<K extends RelationshipKey<T>>(key: K): LoaderOption<RelatedOf<T[K]>> {
+  noload<K extends RelationshipKey<T>>(key: K): LoaderOption<Related<T[K]>> {
     return this.#then(key, "noload");
   }
 }
 
-function option<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K, strategy: LoaderStrategy): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+function option<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K, strategy: LoaderStrategy): LoaderOption<Related<InstanceType<C>[K]>> {
   if (typeof cls !== "function") throw new ArgumentError(`${strategy}load() expects a mapped class first.`);
   return new LoaderOption(cls, [{ key, strategy }]);
 }
 
 /** Loads `cls`'s relationship `key` with one `SELECT ... WHERE ... IN (...)` after the parents (chunked). */
-export function selectinload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+export function selectinload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<Related<InstanceType<C>[K]>> {
   return option(cls, key, "selectin");
 }
 /** Loads `cls`'s relationship `key` in the parents' statement with a LEFT OUTER JOIN; rows are made unique by identity. */
-export function joinedload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+export function joinedload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<Related<InstanceType<C>[K]>> {
   return option(cls, key, "joined");
 }
 /** Loads `cls`'s relationship `key` with one more query (Athanor runs it as an IN query, like selectinload). */
-export function subqueryload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+export function subqueryload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<Related<InstanceType<C>[K]>> {
   return option(cls, key, "subquery");
 }
 /** Leaves `cls`'s relationship `key` unloaded: reading it raises an error naming the loaders. */
-export function raiseload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+export function raiseload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<Related<InstanceType<C>[K]>> {
   return option(cls, key, "raise");
 }
 /** Makes `cls`'s relationship `key` read as empty (`[]` or `null`) without a query. */
-export function noload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<RelatedOf<InstanceType<C>[K]>> {
+export function noload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<Related<InstanceType<C>[K]>> {
   return option(cls, key, "noload");
 }
 
@@ -207,7 +210,8 @@ export async function selectinLoad(ctx: LoadContext, parents: readonly InstanceS
   const found = new Map<unknown, object[]>();
   const related: InstanceState[] = [];
   const entries = [...byKey.values()];
-  const targetCols = [...target.columns.values()] as AnyColumn[];
+  const targetSet = target._columnSet();
+  const targetCols = targetSet.columns as AnyColumn[];
   const trees = new Map([[target, tree]]);
   for (let i = 0; i < entries.length; i += CHUNK) {
     const chunk = entries.slice(i, i + CHUNK).map((e) => e.values);
@@ -222,7 +226,7 @@ export async function selectinLoad(ctx: LoadContext, parents: readonly InstanceS
     statement = statement.where(inCondition(keyCols, chunk));
     if (rel.orderBy.length > 0) statement = statement.orderBy(...rel.orderBy);
     const plan: ItemPlan[] = [
-      { kind: "entity", mapper: target, offset: 0 },
+      { kind: "entity", mapper: target, offset: 0, columns: targetSet },
       ...keyCols.map((c) => ({ kind: "column" as const, offset: targetCols.includes(c) ? targetCols.indexOf(c) : targetCols.length + extra.indexOf(c) })),
     ];
     const rows = await ctx.runEntities(statement, plan, trees);
@@ -249,4 +253,44 @@ export async function selectinLoad(ctx: LoadContext, parents: readonly InstanceS
 /** Sets `rel` to empty for `parents` (the noload strategy). @internal */
 export function noLoad(parents: readonly InstanceState[], rel: RelationshipProperty): void {
   for (const parent of parents) assign(parent, rel, rel.uselist ? [] : null, false);
+}
+
+/** The column attributes of `I` (what defer / undefer / loadOnly name). */
+export type ColumnKey<I> = Exclude<{ [K in keyof I & string]: I[K] extends (...args: never[]) => unknown ? never : K }[keyof I & string], RelationshipKeyOf<I>>;
+
+/** A column loading option of a query: `defer`, `undefer` or `loadOnly`. */
+export class ColumnLoadOption {
+  constructor(
+    readonly root: MappedClass,
+    readonly kind: "defer" | "undefer" | "loadOnly",
+    readonly keys: readonly string[],
+  ) {
+    const mapper = requireMapper(root);
+    for (const key of keys) if (!mapper.columns.has(key)) throw new ArgumentError(`${kind}(): ${mapper.name} has no column attribute "${key}".`);
+  }
+}
+
+/** Leaves these columns out of the query: reading them raises until `session.refresh(obj, [...])`. */
+export function defer<C extends MappedClass>(cls: C, ...keys: ColumnKey<InstanceType<C>>[]): ColumnLoadOption {
+  return new ColumnLoadOption(cls, "defer", keys);
+}
+/** Loads columns the mapping defers (`deferred: true`). */
+export function undefer<C extends MappedClass>(cls: C, ...keys: ColumnKey<InstanceType<C>>[]): ColumnLoadOption {
+  return new ColumnLoadOption(cls, "undefer", keys);
+}
+/** Loads only these columns (and the primary key). */
+export function loadOnly<C extends MappedClass>(cls: C, ...keys: ColumnKey<InstanceType<C>>[]): ColumnLoadOption {
+  return new ColumnLoadOption(cls, "loadOnly", keys);
+}
+
+/** The columns a query loads for `mapper` given its column options. @internal */
+export function columnSetFor(mapper: Mapper, options: readonly ColumnLoadOption[]): ColumnSet {
+  let keys = mapper._columnSet().keys as string[];
+  for (const option of options) {
+    if (requireMapper(option.root) !== mapper) continue;
+    if (option.kind === "loadOnly") keys = [...option.keys];
+    else if (option.kind === "defer") keys = keys.filter((k) => !option.keys.includes(k));
+    else keys = [...new Set([...keys, ...option.keys])];
+  }
+  return mapper._columnSet(keys);
 }

@@ -30,6 +30,14 @@ export interface MapperOptions {
   readonly versionColumn?: AnyColumn;
 }
 
+/** @internal Which columns of a class a query loads, and how to read them from a row. */
+export interface ColumnSet {
+  readonly keys: readonly string[];
+  readonly columns: readonly AnyColumn[];
+  readonly primaryKeyIndexes: readonly number[];
+  readonly fromRow: (row: readonly unknown[], offset: number) => Record<string, unknown>;
+}
+
 /** Raised when an object or class is used with the ORM but was never mapped. */
 export class UnmappedClassError extends InvalidRequestError {}
 
@@ -73,10 +81,8 @@ export class Mapper<T extends object = object> {
   _configured = false;
   /** The attribute of the version counter (optimistic concurrency), if the mapping has one. */
   readonly versionAttribute: string | undefined;
-  /** @internal Column attribute keys in select order, and the positions of the key columns among them. */
+  /** @internal Column attribute keys in mapping order. */
   readonly _columnKeys: readonly string[];
-  /** @internal */
-  readonly _primaryKeyIndexes: readonly number[];
 
   constructor(
     readonly registry: Registry,
@@ -112,7 +118,6 @@ export class Mapper<T extends object = object> {
     this.versionAttribute = versioned[0]?.[0];
     if (this.versionAttribute === "") throw new ArgumentError(`${class_.name}: the versionColumn is not a mapped column.`);
     this._columnKeys = [...this.columns.keys()];
-    this._primaryKeyIndexes = this.primaryKeyAttributes.map((key) => this._columnKeys.indexOf(key));
     Object.defineProperty(class_, MAPPER, { value: this, enumerable: false });
     instrumentAttributes(this);
   }
@@ -153,19 +158,42 @@ export class Mapper<T extends object = object> {
     return [...this.columns.keys(), ...this.relationships.keys()];
   }
 
-  #dictFactory: ((row: readonly unknown[], offset: number) => Record<string, unknown>) | undefined;
+  readonly #columnSets = new Map<string, ColumnSet>();
+  #defaultSet: ColumnSet | undefined;
+
+  /** The column attributes loaded only on request (`deferred: true` in `mapped()`). */
+  get deferredAttributes(): readonly string[] {
+    return [...this.columns].filter(([, col]) => (col.definition.options as { deferred?: boolean }).deferred === true).map(([key]) => key);
+  }
 
   /**
-   * @internal The attribute values of a row starting at `offset`, as a new
-   * object. Generated once per mapper as an object literal: one hidden class
-   * for all rows, much faster than assigning keys one by one.
+   * @internal The columns a query loads for this class: `keys` (the key
+   * columns always included), in mapping order, with how to read them from a
+   * row. Made once per set of keys.
    */
-  get _dictFromRow(): (row: readonly unknown[], offset: number) => Record<string, unknown> {
-    if (this.#dictFactory !== undefined) return this.#dictFactory;
-    const fields = this._columnKeys.map((key, i) => `${JSON.stringify(key)}: row[offset + ${i}]`).join(", ");
-    // The keys are JSON-quoted attribute names and the values come from the row: no text from data reaches the code.
-    this.#dictFactory = new Function("row", "offset", `return { ${fields} };`) as (row: readonly unknown[], offset: number) => Record<string, unknown>;
-    return this.#dictFactory;
+  _columnSet(keys?: readonly string[]): ColumnSet {
+    if (keys === undefined && this.#defaultSet !== undefined) return this.#defaultSet;
+    const deferred = keys === undefined ? this.deferredAttributes : [];
+    const wanted = keys ?? this._columnKeys.filter((k) => !deferred.includes(k));
+    const chosen = this._columnKeys.filter((k) => wanted.includes(k) || this.primaryKeyAttributes.includes(k));
+    const id = chosen.join("\u0000");
+    const cached = this.#columnSets.get(id);
+    if (cached !== undefined) {
+      if (keys === undefined) this.#defaultSet = cached;
+      return cached;
+    }
+    const fields = chosen.map((key, i) => `${JSON.stringify(key)}: row[offset + ${i}]`).join(", ");
+    const set: ColumnSet = {
+      keys: chosen,
+      columns: chosen.map((k) => this.columns.get(k) as AnyColumn),
+      primaryKeyIndexes: this.primaryKeyAttributes.map((k) => chosen.indexOf(k)),
+      // An object literal per row: one hidden class for all rows, much faster than assigning keys one by one.
+      // The keys are JSON-quoted attribute names and the values come from the row: no data reaches the code.
+      fromRow: new Function("row", "offset", `return { ${fields} };`) as ColumnSet["fromRow"],
+    };
+    this.#columnSets.set(id, set);
+    if (keys === undefined) this.#defaultSet = set;
+    return set;
   }
 
   /** @internal A new, empty instance for a loaded row: the constructor is not called, as SQLAlchemy does. */

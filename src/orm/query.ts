@@ -27,8 +27,8 @@ import {
   type Select,
 } from "../sql/index.js";
 import type { Table } from "../schema/index.js";
-import { LoaderOption } from "./loading.js";
-import { requireMapper, type MappedClass, type Mapper } from "./mapper.js";
+import { ColumnLoadOption, LoaderOption, columnSetFor } from "./loading.js";
+import { requireMapper, type ColumnSet, type MappedClass, type Mapper } from "./mapper.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFrom = FromClause<any, string>;
@@ -42,7 +42,9 @@ type ItemValue<I> = I extends MappedClass<infer T> ? T : I extends { readonly _t
 export type OrmRow<Items extends readonly unknown[]> = { -readonly [K in keyof Items]: ItemValue<Items[K]> };
 
 /** How one selected item is read back from a row. @internal */
-export type ItemPlan = { readonly kind: "entity"; readonly mapper: Mapper; readonly offset: number } | { readonly kind: "column"; readonly offset: number };
+export type ItemPlan =
+  | { readonly kind: "entity"; readonly mapper: Mapper; readonly offset: number; readonly columns: ColumnSet }
+  | { readonly kind: "column"; readonly offset: number };
 
 /** Options that change how the Session loads the rows. */
 export interface LoadOptions {
@@ -50,6 +52,8 @@ export interface LoadOptions {
   readonly populateExisting?: boolean;
   /** Relationship loaders (`selectinload(User, "posts")`, ...). */
   readonly loaders?: readonly LoaderOption[];
+  /** Column loading options (`defer`, `undefer`, `loadOnly`). */
+  readonly columnOptions?: readonly ColumnLoadOption[];
 }
 
 /** A join target: a mapped class or any FROM element. */
@@ -160,9 +164,39 @@ export class OrmSelect<R extends readonly unknown[] = readonly unknown[]> extend
    * Relationship loaders for this query: `select(User).options(selectinload(User, "posts"))`.
    * Without one, a relationship is loaded only if its `lazy` default says so; reading it otherwise raises.
    */
-  options(...loaders: LoaderOption[]): this {
-    for (const loader of loaders) if (!(loader instanceof LoaderOption)) throw new ArgumentError(`options() takes loader options (selectinload, joinedload, ...); got ${String(loader)}.`);
-    return this.#with(this.statement, { ...this._load, loaders: [...(this._load.loaders ?? []), ...loaders] });
+  options(...options: (LoaderOption | ColumnLoadOption)[]): this {
+    for (const option of options) {
+      if (!(option instanceof LoaderOption) && !(option instanceof ColumnLoadOption)) {
+        throw new ArgumentError(`options() takes loader options (selectinload, joinedload, defer, loadOnly, ...); got ${String(option)}.`);
+      }
+    }
+    const loaders = options.filter((o): o is LoaderOption => o instanceof LoaderOption);
+    const columnOptions = options.filter((o): o is ColumnLoadOption => o instanceof ColumnLoadOption);
+    const next = this.#with(this.statement, {
+      ...this._load,
+      loaders: [...(this._load.loaders ?? []), ...loaders],
+      columnOptions: [...(this._load.columnOptions ?? []), ...columnOptions],
+    });
+    return columnOptions.length === 0 ? next : next._withColumns();
+  }
+
+  /** @internal Re-selects each class's columns after defer / undefer / loadOnly options. */
+  _withColumns(): this {
+    const items = [...this.statement.state.items];
+    const plan: ItemPlan[] = [];
+    let shift = 0;
+    for (const item of this._plan) {
+      if (item.kind !== "entity") {
+        plan.push({ ...item, offset: item.offset + shift });
+        continue;
+      }
+      const set = columnSetFor(item.mapper, this._load.columnOptions ?? []);
+      items.splice(item.offset + shift, item.columns.columns.length, ...set.columns);
+      plan.push({ ...item, offset: item.offset + shift, columns: set });
+      shift += set.columns.length - item.columns.columns.length;
+    }
+    const statement = new (this.statement.constructor as new (state: unknown) => Select)({ ...this.statement.state, items });
+    return new OrmSelect<R>(statement, plan, this._load) as this;
   }
 
   /** Loads over objects already in the session, replacing their unflushed attribute values. */
@@ -192,8 +226,9 @@ export function select<const Items extends readonly OrmItem[]>(...items: Items):
     if (typeof item === "function") {
       const mapper = requireMapper(item);
       mapper.registry.configure();
-      plan.push({ kind: "entity", mapper, offset: columns.length });
-      columns.push(...(mapper.columns.values() as Iterable<AnyColumn>));
+      const set = mapper._columnSet();
+      plan.push({ kind: "entity", mapper, offset: columns.length, columns: set });
+      columns.push(...set.columns);
     } else if (item instanceof ClauseElement) {
       plan.push({ kind: "column", offset: columns.length });
       columns.push(item);

@@ -11,7 +11,7 @@ import { ArgumentError, InvalidRequestError, MultipleResultsFound, NoResultFound
 import { BindParameter, Delete, Update, and, select as coreSelect, type Executable, type RowOf, type ScalarOf, type Select } from "../sql/index.js";
 import type { AnySchemaColumn as AnyColumn, AnyTable } from "../schema/index.js";
 import { describeInstance, instanceState } from "./attributes.js";
-import { requireMapper, type MappedClass, type Mapper } from "./mapper.js";
+import { requireMapper, type ColumnSet, type MappedClass, type Mapper } from "./mapper.js";
 import { adoptCollection } from "./collections.js";
 import { LoadTree, noLoad, selectinLoad, type LoadContext, type RelationshipKey } from "./loading.js";
 import { OrmSelect, type ItemPlan } from "./query.js";
@@ -1047,7 +1047,7 @@ export class Session implements StateOwner, AsyncDisposable {
           slots[j.slot] = null;
           continue;
         }
-        const child = this.#loadEntity(j.mapper, row, j.offset, populateExisting);
+        const child = this.#loadEntity(j.mapper, j.columns, row, j.offset, populateExisting);
         slots[j.slot] = child;
         const parentState = stateOf(parent) as InstanceState;
         const byParent = collected.get(j) as Map<InstanceState, object[]>;
@@ -1091,21 +1091,21 @@ export class Session implements StateOwner, AsyncDisposable {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as unknown[];
       if (single !== undefined && single.kind === "entity") {
-        out[i] = [this.#loadEntity(single.mapper, row, single.offset, populateExisting)];
+        out[i] = [this.#loadEntity(single.mapper, single.columns, row, single.offset, populateExisting)];
         continue;
       }
       const values = new Array<unknown>(plan.length);
       for (let j = 0; j < plan.length; j++) {
         const item = plan[j] as ItemPlan;
-        values[j] = item.kind === "entity" ? this.#loadEntity(item.mapper, row, item.offset, populateExisting) : row[item.offset];
+        values[j] = item.kind === "entity" ? this.#loadEntity(item.mapper, item.columns, row, item.offset, populateExisting) : row[item.offset];
       }
       out[i] = values;
     }
     return out;
   }
 
-  #loadEntity(mapper: Mapper, row: readonly unknown[], offset: number, populateExisting: boolean): object | null {
-    const pkIndexes = mapper._primaryKeyIndexes;
+  #loadEntity(mapper: Mapper, columns: ColumnSet, row: readonly unknown[], offset: number, populateExisting: boolean): object | null {
+    const pkIndexes = columns.primaryKeyIndexes;
     let token: unknown;
     let keyValues: unknown[];
     if (pkIndexes.length === 1) {
@@ -1119,7 +1119,7 @@ export class Session implements StateOwner, AsyncDisposable {
     }
     const map = this.#mapFor(mapper);
     const existing = map.get(token);
-    const keys = mapper._columnKeys;
+    const keys = columns.keys;
     if (existing !== undefined) {
       const expired = existing.expired;
       if (populateExisting) {
@@ -1127,19 +1127,21 @@ export class Session implements StateOwner, AsyncDisposable {
         existing.committed = undefined;
         existing.expired = undefined;
         this.#dirty.delete(existing);
-      } else if (expired !== undefined && expired.size > 0) {
+      } else if (keys.length > 0) {
+        // Attributes the object lacks (expired, deferred or never loaded) are filled in; loaded ones are kept.
+        const dict = existing.dict;
         for (let j = 0; j < keys.length; j++) {
           const key = keys[j] as string;
-          if (expired.has(key)) {
-            existing.dict[key] = row[offset + j];
-            expired.delete(key);
+          if (!(key in dict)) {
+            dict[key] = row[offset + j];
+            expired?.delete(key);
           }
         }
       }
       return existing.obj;
     }
     const { obj, state } = mapper._newInstance();
-    state.dict = mapper._dictFromRow(row, offset);
+    state.dict = columns.fromRow(row, offset);
     state.key = [mapper, keyValues];
     state.session = this;
     map.set(token, state);
@@ -1229,8 +1231,9 @@ export class Session implements StateOwner, AsyncDisposable {
       return state.obj as T;
     }
     const where = and(...mapper.primaryKey.map((col, i) => col.eq(values[i] as never)));
-    const plan: ItemPlan[] = [{ kind: "entity", mapper, offset: 0 }];
-    const stmt = new OrmSelect(coreSelect(...(mapper.columns.values() as Iterable<AnyColumn>)).where(where) as never, plan, options);
+    const columns = mapper._columnSet();
+    const plan: ItemPlan[] = [{ kind: "entity", mapper, offset: 0, columns }];
+    const stmt = new OrmSelect(coreSelect(...(columns.columns as [AnyColumn])).where(where) as never, plan, options);
     const result = await this.execute(stmt);
     return (result.scalar() as T | null) ?? null;
   }
@@ -1358,6 +1361,7 @@ function forgetInsert(state: InstanceState): void {
 interface JoinedPlan {
   readonly rel: RelationshipProperty;
   readonly mapper: Mapper;
+  readonly columns: ColumnSet;
   /** The slot of the parent object in a row: the query's items first, then the joined plans in order. */
   readonly parentSlot: number;
   readonly slot: number;
@@ -1399,9 +1403,10 @@ function planJoined(statement: Select, joined: JoinedPlan[], parent: JoinParent,
       statement = statement.outerjoin(alias as never, and(...rel.pairs.map((p) => aliasColumn(parent.from, p.local).eq(aliasColumn(alias, p.remote))))) as unknown as Select;
     }
     const offset = statement.state.items.length;
-    statement = statement.addColumns(...([...target.columns.values()].map((col) => aliasColumn(alias, col)) as [AnyColumn])) as unknown as Select;
+    const columns = target._columnSet();
+    statement = statement.addColumns(...(columns.columns.map((col) => aliasColumn(alias, col)) as [AnyColumn])) as unknown as Select;
     const slot = firstSlot + joined.length;
-    joined.push({ rel, mapper: target, parentSlot: parent.slot, slot, offset });
+    joined.push({ rel, mapper: target, columns, parentSlot: parent.slot, slot, offset });
     statement = planJoined(statement, joined, { slot, mapper: target, from: alias, tree: parent.tree.subtree(rel.key), depth: parent.depth + 1 }, firstSlot);
   }
   return statement;

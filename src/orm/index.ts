@@ -35,6 +35,7 @@ export { InstrumentedList } from "./collections.js";
 export {
   ColumnLoadOption,
   LoaderOption,
+  containsEager,
   defer,
   joinedload,
   loadOnly,

@@ -26,7 +26,7 @@ import type { RelationshipProperty } from "./relationship.js";
 import { stateOf, type InstanceState } from "./state.js";
 
 /** A loader strategy for one relationship of a query. */
-export type LoaderStrategy = "selectin" | "joined" | "subquery" | "raise" | "noload";
+export type LoaderStrategy = "selectin" | "joined" | "subquery" | "raise" | "noload" | "contains";
 
 /**
  * The keys of `I` that may be relationships: attributes holding objects or
@@ -47,6 +47,8 @@ type RelationshipKeyOf<I> = {
 interface PathStep {
   readonly key: string;
   readonly strategy: LoaderStrategy;
+  /** For containsEager: the FROM element the related rows come from (default: the target's table). */
+  readonly from?: unknown;
 }
 
 /** The class a relationship attribute holds; loosely typed (`unknown`) attributes give loosely typed objects. */
@@ -81,6 +83,10 @@ export class LoaderOption<T = unknown> {
   subqueryload<K extends RelationshipKey<T>>(key: K): LoaderOption<Related<T[K]>> {
     return this.#then(key, "subquery");
   }
+  /** Then fill `key` from columns the query already joins (see {@link containsEager}). */
+  containsEager<K extends RelationshipKey<T>>(key: K, options: { alias?: unknown } = {}): LoaderOption<Related<T[K]>> {
+    return new LoaderOption(this.root, [...this.path, { key, strategy: "contains", from: options.alias }]);
+  }
   /** Then make `key` raise when read. */
   raiseload<K extends RelationshipKey<T>>(key: K): LoaderOption<Related<T[K]>> {
     return this.#then(key, "raise");
@@ -108,6 +114,20 @@ export function joinedload<C extends MappedClass, K extends RelationshipKey<Inst
 export function subqueryload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<Related<InstanceType<C>[K]>> {
   return option(cls, key, "subquery");
 }
+/**
+ * Fills `cls`'s relationship `key` from a join the query writes itself:
+ * `select(User).join(Post).where(Post.c.title.like("a%")).options(containsEager(User, "posts"))`
+ * (the posts of each user are those the joined rows hold). With `alias`, from that alias of the target's table.
+ */
+export function containsEager<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(
+  cls: C,
+  key: K,
+  options: { alias?: unknown } = {},
+): LoaderOption<Related<InstanceType<C>[K]>> {
+  if (typeof cls !== "function") throw new ArgumentError("containsEager() expects a mapped class first.");
+  return new LoaderOption(cls, [{ key, strategy: "contains", from: options.alias }]);
+}
+
 /** Leaves `cls`'s relationship `key` unloaded: reading it raises an error naming the loaders. */
 export function raiseload<C extends MappedClass, K extends RelationshipKey<InstanceType<C>>>(cls: C, key: K): LoaderOption<Related<InstanceType<C>[K]>> {
   return option(cls, key, "raise");
@@ -119,7 +139,7 @@ export function noload<C extends MappedClass, K extends RelationshipKey<Instance
 
 /** The loader options of a query, as a tree per mapper: strategy per relationship key, and the options below it. @internal */
 export class LoadTree {
-  readonly children = new Map<string, { strategy: LoaderStrategy; tree: LoadTree }>();
+  readonly children = new Map<string, { strategy: LoaderStrategy; tree: LoadTree; from?: unknown }>();
 
   /** The strategy for `rel` here: the option's, else the relationship's `lazy` default. */
   strategyFor(rel: RelationshipProperty): LoaderStrategy | undefined {
@@ -144,8 +164,9 @@ export class LoadTree {
       for (const step of opt.path) {
         const rel = mapper.relationships.get(step.key);
         if (rel === undefined) throw new ArgumentError(`${mapper.name} has no relationship "${step.key}" to load.`);
-        const child: { strategy: LoaderStrategy; tree: LoadTree } = tree.children.get(step.key) ?? { strategy: step.strategy, tree: new LoadTree() };
+        const child: { strategy: LoaderStrategy; tree: LoadTree; from?: unknown } = tree.children.get(step.key) ?? { strategy: step.strategy, tree: new LoadTree() };
         child.strategy = step.strategy;
+        if (step.from !== undefined) child.from = step.from;
         tree.children.set(step.key, child);
         tree = child.tree;
         mapper = rel.mapper;

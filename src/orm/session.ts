@@ -1013,7 +1013,7 @@ export class Session implements StateOwner, AsyncDisposable {
       if (item.kind !== "entity") return;
       statement = planJoined(statement, joined, { slot: index, mapper: item.mapper, from: item.mapper.table as AnyTable, tree: trees.get(item.mapper) ?? NO_TREE, depth: 0 }, plan.length);
     });
-    if (joined.some((j) => j.rel.uselist) && (statement.state.limit !== undefined || statement.state.offset !== undefined)) {
+    if (joined.some((j) => j.rel.uselist && !j.contains) && (statement.state.limit !== undefined || statement.state.offset !== undefined)) {
       throw new InvalidRequestError("joinedload of a collection cannot be combined with LIMIT or OFFSET (the limit would cut collections); use selectinload.");
     }
     const raw = (await conn.execute(statement, params))._takeRows();
@@ -1362,6 +1362,8 @@ interface JoinedPlan {
   readonly rel: RelationshipProperty;
   readonly mapper: Mapper;
   readonly columns: ColumnSet;
+  /** Filled from the query's own join (containsEager). */
+  readonly contains: boolean;
   /** The slot of the parent object in a row: the query's items first, then the joined plans in order. */
   readonly parentSlot: number;
   readonly slot: number;
@@ -1391,11 +1393,17 @@ function planJoined(statement: Select, joined: JoinedPlan[], parent: JoinParent,
   for (const rel of parent.mapper.relationships.values()) {
     const given = parent.tree.children.get(rel.key)?.strategy;
     const strategy = parent.tree.strategyFor(rel);
-    if (strategy !== "joined") continue;
+    if (strategy !== "joined" && strategy !== "contains") continue;
     if (given === undefined && (parent.depth >= DEFAULT_JOIN_DEPTH || (rel.mapper === parent.mapper && parent.depth > 0))) continue;
     const target = rel.mapper;
-    const alias = (target.table as AnyTable).alias(`${target.table.name}_${++aliasCounter}`) as unknown as AnyTable;
-    if (rel.direction === "many-to-many") {
+    const contains = strategy === "contains";
+    // containsEager reads the rows of a join the query wrote; joinedload writes its own join under a new alias.
+    const alias = contains
+      ? ((parent.tree.children.get(rel.key)?.from as AnyTable | undefined) ?? (target.table as AnyTable))
+      : ((target.table as AnyTable).alias(`${target.table.name}_${++aliasCounter}`) as unknown as AnyTable);
+    if (contains) {
+      // no join to add
+    } else if (rel.direction === "many-to-many") {
       const secondary = (rel.secondary as AnyTable).alias(`${(rel.secondary as AnyTable).name}_${++aliasCounter}`) as unknown as AnyTable;
       statement = statement.outerjoin(secondary as never, and(...rel.pairs.map((p) => aliasColumn(parent.from, p.local).eq(aliasColumn(secondary, p.remote))))) as unknown as Select;
       statement = statement.outerjoin(alias as never, and(...rel.secondaryPairs.map((p) => aliasColumn(alias, p.local).eq(aliasColumn(secondary, p.remote))))) as unknown as Select;
@@ -1406,7 +1414,7 @@ function planJoined(statement: Select, joined: JoinedPlan[], parent: JoinParent,
     const columns = target._columnSet();
     statement = statement.addColumns(...(columns.columns.map((col) => aliasColumn(alias, col)) as [AnyColumn])) as unknown as Select;
     const slot = firstSlot + joined.length;
-    joined.push({ rel, mapper: target, columns, parentSlot: parent.slot, slot, offset });
+    joined.push({ rel, mapper: target, columns, parentSlot: parent.slot, slot, offset, contains });
     statement = planJoined(statement, joined, { slot, mapper: target, from: alias, tree: parent.tree.subtree(rel.key), depth: parent.depth + 1 }, firstSlot);
   }
   return statement;
@@ -1441,7 +1449,7 @@ async function postLoad(ctx: LoadContext, states: readonly InstanceState[], mapp
     if (!given && depth >= DEFAULT_JOIN_DEPTH) continue;
     if (strategy === "noload") {
       noLoad(states, rel);
-    } else if (strategy === "joined") {
+    } else if (strategy === "joined" || strategy === "contains") {
       // Already loaded by the statement; load what is below the joined objects.
       const children = distinctStates(states.flatMap((s) => (rel.uselist ? ((s.dict[rel.key] as object[] | undefined) ?? []) : [s.dict[rel.key]])));
       await postLoad(ctx, children, rel.mapper, tree.subtree(rel.key), overwrite, depth + 1);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { ForeignKey, Integer, String, Table, column, text, type Engine } from "athanor";
 import {
   UnloadedAttributeError,
+  containsEager,
   declarativeBase,
   inspect,
   joinedload,
@@ -161,6 +162,16 @@ describeEachBackend("relationships", (ctx) => {
     const tags = (await session.scalars(select(Tag).options(joinedload(Tag, "posts")))).all();
     expect(selects).toHaveLength(1);
     expect(tags.map((t) => t.posts.length)).toEqual([100, 200, 200, 100]);
+  });
+
+  it("containsEager fills a collection from the query's own join, with its filter", async () => {
+    await using session = Session();
+    const users = (
+      await session.scalars(select(User).join(Post).where(Post.c.title.like("%p1")).where(User.c.name.in(["u1", "u2"])).orderBy(User.c.name).options(containsEager(User, "posts")))
+    ).all();
+    expect(selects).toHaveLength(1);
+    expect(users.map((u) => u.name)).toEqual(["u1", "u2"]);
+    expect(users.map((u) => u.posts.map((p) => p.title))).toEqual([["u1p1"], ["u2p1"]]);
   });
 
   it("loads explicitly with session.load, honours noload and raiseload", async () => {

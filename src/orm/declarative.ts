@@ -213,9 +213,13 @@ function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry,
       const state = stateOf(this) ?? attachState(this, mapper);
       for (const [key, factory] of defaults) if (values?.[key] === undefined) state.set(key, factory());
       if (values === undefined) return;
-      for (const [key, value] of Object.entries(values)) {
-        if (!mapper.columns.has(key) && !mapper.relationships.has(key)) throw new ArgumentError(`${mapper.name} has no attribute "${key}".`);
-        (this as Record<string, unknown>)[key] = value;
+      const dict = state.dict;
+      for (const key in values) {
+        if (!Object.hasOwn(values, key)) continue;
+        // A new object records no changes: column values go straight into its state; relationships keep both sides in step.
+        if (mapper.columns.has(key) && state.key === undefined) dict[key] = values[key];
+        else if (mapper.columns.has(key) || mapper.relationships.has(key)) (this as Record<string, unknown>)[key] = values[key];
+        else throw new ArgumentError(`${mapper.name} has no attribute "${key}".`);
       }
     }
     static create(this: new (values?: Readonly<Record<string, unknown>>) => object, values?: Readonly<Record<string, unknown>>): object {

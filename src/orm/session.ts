@@ -753,6 +753,7 @@ export class Session implements StateOwner, AsyncDisposable {
     const seen = new Set(queue);
     for (let next = 0; next < queue.length; next++) {
       const state = queue[next] as InstanceState;
+      if (state.mapper.relationships.size === 0) continue;
       for (const rel of state.mapper.relationships.values()) {
         if (!(rel.key in state.dict) || rel.options.viewonly === true || !rel.cascades.has("save-update")) continue;
         const value = state.dict[rel.key];

@@ -15,7 +15,7 @@ import { requireMapper, type ColumnSet, type MappedClass, type Mapper } from "./
 import { adoptCollection } from "./collections.js";
 import { LoadTree, noLoad, selectinLoad, type LoadContext, type RelationshipKey } from "./loading.js";
 import { OrmSelect, type ItemPlan } from "./query.js";
-import type { RelationshipProperty } from "./relationship.js";
+import type { Cascade, RelationshipProperty } from "./relationship.js";
 import { stateOf, type InstanceState, type InstanceStatus, type StateOwner } from "./state.js";
 import { executeFlush, type LinkChange } from "./unit-of-work.js";
 
@@ -386,7 +386,27 @@ export class Session implements StateOwner, AsyncDisposable {
   expunge(obj: object): void {
     const state = stateOf(obj);
     if (state === undefined || state.session !== this) throw new InvalidRequestError(`${describeInstance(obj, requireMapper(obj))} is not in this Session.`);
-    this.#expungeState(state);
+    for (const related of this.#cascaded(state, "expunge")) this.#expungeState(related);
+  }
+
+  /** `state` and the objects reachable from it through loaded relationships with `cascade`, in this session. */
+  #cascaded(state: InstanceState, cascade: Cascade): InstanceState[] {
+    const found = [state];
+    const seen = new Set(found);
+    for (let next = 0; next < found.length; next++) {
+      const current = found[next] as InstanceState;
+      for (const rel of current.mapper.relationships.values()) {
+        if (!rel.cascades.has(cascade) || !(rel.key in current.dict)) continue;
+        const value = current.dict[rel.key];
+        for (const obj of Array.isArray(value) ? (value as object[]) : value === null || value === undefined ? [] : [value as object]) {
+          const other = stateOf(obj);
+          if (other === undefined || other.session !== this || seen.has(other)) continue;
+          seen.add(other);
+          found.push(other);
+        }
+      }
+    }
+    return found;
   }
 
   #expungeState(state: InstanceState): void {
@@ -420,7 +440,9 @@ export class Session implements StateOwner, AsyncDisposable {
   /** Expires attributes of a persistent object (default: all but the key): the next read needs `await session.refresh(obj)`. */
   expire(obj: object, attributes?: readonly string[]): void {
     const state = this.#persistentState(obj, "expire");
+    const related = attributes === undefined ? this.#cascaded(state, "refresh-expire").slice(1) : [];
     this.#expireState(state, attributes);
+    for (const other of related) if (other.key !== undefined) this.#expireState(other);
   }
 
   #expireState(state: InstanceState, attributes?: readonly string[]): void {
@@ -904,7 +926,11 @@ export class Session implements StateOwner, AsyncDisposable {
         if (!rel.uselist || rel.direction === "many-to-one" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
         let before: readonly object[];
         if (state.key === undefined) before = [];
-        else if (state.committed?.has(rel.key) === true) before = (state.committed.get(rel.key) as readonly object[] | null | undefined) ?? [];
+        else if (state.committed?.has(rel.key) === true) {
+          // A collection assigned over one never loaded: only its new members are known (load it first to unlink the old ones).
+          const prior = state.committed.get(rel.key);
+          before = Array.isArray(prior) ? (prior as readonly object[]) : [];
+        }
         else continue;
         const current = state.dict[rel.key] as readonly object[];
         const now = new Set(current);
@@ -1277,18 +1303,39 @@ export class Session implements StateOwner, AsyncDisposable {
    * with no such row, a new pending object is returned. `obj` is unchanged.
    */
   async merge<T extends object>(obj: T): Promise<T> {
+    return this.#merge(obj, new Map()) as Promise<T>;
+  }
+
+  /** merge() with the objects merged so far (relationships with the `merge` cascade are merged too, cycles once). */
+  async #merge(obj: object, done: Map<object, object>): Promise<object> {
+    const already = done.get(obj);
+    if (already !== undefined) return already;
     const mapper = requireMapper(obj);
+    mapper.registry.configure();
     const source = stateOf(obj) ?? instanceState(obj, mapper);
     const keyValues = source.key?.[1] ?? mapper.primaryKeyAttributes.map((k) => source.dict[k]);
-    const target = keyValues.every((v) => v !== undefined && v !== null) ? await this.get(mapper.class_ as MappedClass<T>, keyValues) : null;
+    let target = keyValues.every((v) => v !== undefined && v !== null) ? await this.get(mapper.class_, keyValues) : null;
     if (target === null) {
-      const { obj: made, state } = mapper._newInstance();
-      for (const key of mapper._columnKeys) if (key in source.dict) state.dict[key] = source.dict[key];
-      this.add(made);
-      return made as T;
+      const made = mapper._newInstance();
+      for (const key of mapper._columnKeys) if (key in source.dict) made.state.dict[key] = source.dict[key];
+      this.add(made.obj);
+      target = made.obj;
+    } else if (target !== obj) {
+      for (const key of mapper._columnKeys) if (key in source.dict) (target as Record<string, unknown>)[key] = source.dict[key];
     }
-    if (target === obj) return obj;
-    for (const key of mapper._columnKeys) if (key in source.dict) (target as Record<string, unknown>)[key] = source.dict[key];
+    done.set(obj, target);
+    if (target === obj) return target;
+    for (const rel of mapper.relationships.values()) {
+      if (!rel.cascades.has("merge") || !(rel.key in source.dict)) continue;
+      const value = source.dict[rel.key];
+      let merged: unknown;
+      if (Array.isArray(value)) {
+        const items: object[] = [];
+        for (const item of value as object[]) items.push(await this.#merge(item, done));
+        merged = items;
+      } else merged = value === null || value === undefined ? null : await this.#merge(value as object, done);
+      (target as Record<string, unknown>)[rel.key] = merged;
+    }
     return target;
   }
 }

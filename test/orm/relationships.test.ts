@@ -251,6 +251,26 @@ describeEachBackend("relationships", (ctx) => {
     expect((await fresh.load(first, "tags")).map((t) => t.id)).toContain(extra.id);
   });
 
+  it("cascades merge, expunge and expire along loaded relationships", async () => {
+    await using first = Session();
+    const user = (await first.scalars(select(User).where(User.c.name.eq("u8")).options(selectinload(User, "posts")))).one();
+    first.expunge(user); // cascade "all" includes expunge: the posts leave with it
+    expect(user.posts.every((p) => inspect(p).detached)).toBe(true);
+    await first.close();
+    user.name = "u8!";
+    (user.posts[0] as InstanceType<typeof Post>).title = "renamed";
+    await using second = Session();
+    const merged = await second.merge(user);
+    expect(merged).not.toBe(user);
+    expect(merged.posts).toHaveLength(3);
+    expect(merged.posts.every((p) => second.contains(p))).toBe(true);
+    await second.commit();
+    const titles = (await second.scalars(select(Post).where(Post.c.authorId.eq(merged.id)).orderBy(Post.c.id))).all().map((p) => p.title);
+    expect(titles).toEqual(["renamed", "u8p1", "u8p2"]);
+    second.expire(merged); // cascade "all" includes refresh-expire
+    expect(() => merged.posts[0]?.title).toThrow(UnloadedAttributeError);
+  });
+
   it("cascades delete to children (loading them first) and unlinks many-to-many rows", async () => {
     await using session = Session();
     const user = (await session.scalars(select(User).where(User.c.name.eq("u7")))).one();

@@ -154,7 +154,7 @@ function installRepr(mapper: Mapper): void {
   if (!Object.hasOwn(proto, "toString") && proto.toString === Object.prototype.toString) {
     Object.defineProperty(proto, "toString", {
       value(this: object) {
-        return describeInstance(this, mapper);
+        return describeInstance(this, stateOf(this)?.mapper ?? mapper);
       },
       configurable: true,
       writable: true,
@@ -164,7 +164,7 @@ function installRepr(mapper: Mapper): void {
   if (!(custom in proto)) {
     Object.defineProperty(proto, custom, {
       value(this: object) {
-        return describeInstance(this, mapper);
+        return describeInstance(this, stateOf(this)?.mapper ?? mapper);
       },
       configurable: true,
       writable: true,

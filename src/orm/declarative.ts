@@ -35,7 +35,7 @@ import {
   type TableColumns,
 } from "../schema/index.js";
 import type { TypeArgument } from "../sql/index.js";
-import { Mapper, _setDeclarativeHook, mapperOf, type MappedClass } from "./mapper.js";
+import { Mapper, _setDeclarativeHook, hasOwnMapper, mapperOf, type MappedClass, type MapperOptions } from "./mapper.js";
 import { Registry, type RegistryOptions } from "./registry.js";
 import type { RelationshipProperty } from "./relationship.js";
 import { attachState, stateOf } from "./state.js";
@@ -100,6 +100,12 @@ export type ModelInit<D extends ColumnDefs, TB extends string> = Simplify<
 /** The related class of an attribute's declared type: `Post` for `Post[]` and for `Post | null`. */
 export type RelatedOf<V> = V extends readonly (infer E)[] ? E : NonNullable<V>;
 
+/** The options of `polymorphic()`: the discriminator column attribute and this class's value. */
+export interface PolymorphicOptions {
+  readonly on: string;
+  readonly identity: unknown;
+}
+
 /** The relationships a model may declare: any attribute that is not a column, typed by the related class. */
 export type RelationshipsOf<I, D extends ColumnDefs> = { [K in Exclude<keyof I, keyof D>]?: RelationshipProperty<RelatedOf<I[K]> & object> };
 
@@ -119,6 +125,17 @@ export interface ModelClass<D extends ColumnDefs, TB extends string> {
   readonly table: Table<D, TB>;
   /** The columns, for expressions: `User.c.name.eq("ada")`. (A handle that cannot collide with Function's own `name` or `length`.) */
   readonly c: TableColumns<D, TB>;
+  /**
+   * Makes the model the base of a single-table inheritance hierarchy: the
+   * `on` column tells each row's class. Call it first in the static block.
+   */
+  polymorphic(options: PolymorphicOptions): void;
+  /**
+   * Maps a subclass of a polymorphic model (single-table inheritance: the
+   * same table; declare its columns on the base, nullable). Its rows carry
+   * `identity` in the discriminator column.
+   */
+  inherit<C extends MappedClass>(this: C, options: { identity: unknown }): void;
   /** Declares relationships of the model; call it in a `static {}` block of the class. */
   relate<C extends MappedClass>(this: C, relationships: RelationshipsOf<InstanceType<C>, D>): void;
   /**
@@ -185,20 +202,21 @@ interface PendingModel {
 }
 
 /** Maps a declarative class the first time it is used (constructed, related, queried). */
-function claim(cls: MappedClass): Mapper | undefined {
+function claim(cls: MappedClass, options: MapperOptions = {}): Mapper | undefined {
   const pending = (cls as unknown as { [PENDING]?: PendingModel })[PENDING];
   if (pending === undefined) return undefined;
   if (pending.claimedBy !== undefined) {
     throw new ArgumentError(
-      `${cls.name} extends ${pending.claimedBy.name}, whose model is already mapped; a second class per model needs inheritance mapping, which is not supported yet.`,
+      `${cls.name} extends ${pending.claimedBy.name}, whose model is already mapped: make ${cls.name} extend ${pending.claimedBy.name} itself ` +
+        `and call this.inherit({ identity }) in its static block (single-table inheritance).`,
     );
   }
   pending.claimedBy = cls;
-  const mapper = new Mapper(pending.registry, cls, pending.table);
+  const mapper = new Mapper(pending.registry, cls, pending.table, options);
   pending.registry._add(mapper);
   return mapper;
 }
-_setDeclarativeHook(claim);
+_setDeclarativeHook((cls) => claim(cls));
 
 function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry, table: Table<D, TB>): ModelClass<D, TB> {
   const defaults = Object.entries(table.c)
@@ -212,6 +230,7 @@ function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry,
       const mapper = mapperOf(new.target) as Mapper;
       const state = stateOf(this) ?? attachState(this, mapper);
       for (const [key, factory] of defaults) if (values?.[key] === undefined) state.set(key, factory());
+      if (mapper.polymorphicOn !== undefined && mapper.polymorphicIdentity !== undefined) state.dict[mapper.polymorphicOn] = mapper.polymorphicIdentity;
       if (values === undefined) return;
       const dict = state.dict;
       for (const key in values) {
@@ -224,6 +243,20 @@ function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry,
     }
     static create(this: new (values?: Readonly<Record<string, unknown>>) => object, values?: Readonly<Record<string, unknown>>): object {
       return new this(values);
+    }
+    static polymorphic(this: MappedClass, options: PolymorphicOptions): void {
+      if (hasOwnMapper(this)) {
+        throw new ArgumentError(`${this.name}.polymorphic() must come first in the static block (before relate()) and only once.`);
+      }
+      claim(this, { polymorphicOn: options.on, polymorphicIdentity: options.identity });
+    }
+    static inherit(this: MappedClass, options: { identity: unknown }): void {
+      const parent = mapperOf(Object.getPrototypeOf(this) as MappedClass);
+      if (parent === undefined || parent.polymorphicOn === undefined) {
+        throw new ArgumentError(`${this.name}.inherit(): its base class must be a mapped model with this.polymorphic({ on, identity }).`);
+      }
+      const mapper = new Mapper(parent.registry, this, parent.table, { inherits: parent, polymorphicIdentity: options.identity });
+      parent.registry._add(mapper);
     }
     static relate(this: MappedClass, relationships: Readonly<Record<string, RelationshipProperty | undefined>>): void {
       const mapper = mapperOf(this);

@@ -15,6 +15,7 @@ export {
   type ModelAttributes,
   type ModelClass,
   type ModelInit,
+  type PolymorphicOptions,
   type RelatedOf,
   type RelationshipsOf,
 } from "./declarative.js";

@@ -28,10 +28,18 @@ export interface MapperOptions {
   readonly exclude?: readonly string[];
   /** The version counter column of optimistic concurrency (or mark a column with `version: true` in `mapped()`). */
   readonly versionColumn?: AnyColumn;
+  /** The mapper of the class this one inherits from (single-table inheritance: same table). */
+  readonly inherits?: Mapper;
+  /** The discriminator attribute of a polymorphic hierarchy (on its base mapper). */
+  readonly polymorphicOn?: string;
+  /** The discriminator value that names this class. */
+  readonly polymorphicIdentity?: unknown;
 }
 
 /** @internal Which columns of a class a query loads, and how to read them from a row. */
 export interface ColumnSet {
+  /** Where the discriminator is among the keys (-1: not polymorphic, or not loaded). */
+  readonly discriminatorIndex: number;
   readonly keys: readonly string[];
   readonly columns: readonly AnyColumn[];
   readonly primaryKeyIndexes: readonly number[];
@@ -48,6 +56,11 @@ let declarativeHook: ((cls: MappedClass) => Mapper | undefined) | undefined;
 /** @internal Lets declarative models map their class on first use (declarative.ts registers it). */
 export function _setDeclarativeHook(hook: (cls: MappedClass) => Mapper | undefined): void {
   declarativeHook = hook;
+}
+
+/** @internal Whether `cls` itself (not a base class) is mapped. */
+export function hasOwnMapper(cls: object): boolean {
+  return Object.hasOwn(cls, MAPPER);
 }
 
 /** The mapper of a mapped class or instance, or `undefined`. */
@@ -79,6 +92,16 @@ export class Mapper<T extends object = object> {
   readonly primaryKeyAttributes: readonly string[];
   /** @internal False until the registry resolves this mapper's relationships. */
   _configured = false;
+  /** The mapper this one inherits from (single-table inheritance). */
+  readonly inherits: Mapper | undefined;
+  /** The discriminator attribute (shared by the hierarchy). */
+  readonly polymorphicOn: string | undefined;
+  /** This class's discriminator value. */
+  readonly polymorphicIdentity: unknown;
+  /** Discriminator value → mapper, shared by every class of the hierarchy. */
+  readonly polymorphicMap: Map<unknown, Mapper>;
+  /** The mappers that inherit from this one directly. */
+  readonly subclasses: Mapper[] = [];
   /** The attribute of the version counter (optimistic concurrency), if the mapping has one. */
   readonly versionAttribute: string | undefined;
   /** @internal Column attribute keys in mapping order. */
@@ -103,6 +126,23 @@ export class Mapper<T extends object = object> {
       else if (value.table !== table) throw new ArgumentError(`Property ${class_.name}.${key}: column ${String(value)} is not a column of ${table.name}.`);
       else this.#addColumn(key, value);
     }
+    this.inherits = options.inherits;
+    const parent = options.inherits;
+    if (parent !== undefined) {
+      if (parent.table !== table) throw new ArgumentError(`${class_.name} inherits ${parent.name}: single-table inheritance maps the same table (joined-table inheritance is not supported yet).`);
+      for (const [key, rel] of parent.relationships) this.relationships.set(key, rel);
+      parent.subclasses.push(this as Mapper);
+    }
+    this.polymorphicOn = parent?.polymorphicOn ?? options.polymorphicOn;
+    this.polymorphicMap = parent?.polymorphicMap ?? new Map();
+    this.polymorphicIdentity = options.polymorphicIdentity;
+    if (this.polymorphicOn !== undefined && !this.columns.has(this.polymorphicOn)) {
+      throw new ArgumentError(`${class_.name}: the discriminator "${this.polymorphicOn}" is not a column attribute.`);
+    }
+    if (options.polymorphicIdentity !== undefined) {
+      if (this.polymorphicMap.has(options.polymorphicIdentity)) throw new ArgumentError(`${class_.name}: the discriminator value ${JSON.stringify(options.polymorphicIdentity)} is taken.`);
+      this.polymorphicMap.set(options.polymorphicIdentity, this as Mapper);
+    }
     this.primaryKey = table.primaryKey.columns as AnyColumn[];
     if (this.primaryKey.length === 0) {
       throw new ArgumentError(`Cannot map ${class_.name} to ${table.name}: the table has no primary key (give it one, or map a table that has).`);
@@ -120,6 +160,19 @@ export class Mapper<T extends object = object> {
     this._columnKeys = [...this.columns.keys()];
     Object.defineProperty(class_, MAPPER, { value: this, enumerable: false });
     instrumentAttributes(this);
+  }
+
+  /** The root mapper of this class's hierarchy (itself without inheritance): it keys the identity map. */
+  get base(): Mapper {
+    let mapper = this as Mapper;
+    while (mapper.inherits !== undefined) mapper = mapper.inherits;
+    return mapper;
+  }
+
+  /** The discriminator values of this class and every class below it. */
+  get polymorphicIdentities(): unknown[] {
+    const own = this.polymorphicIdentity === undefined ? [] : [this.polymorphicIdentity];
+    return [...own, ...this.subclasses.flatMap((m) => m.polymorphicIdentities)];
   }
 
   /** The class name, for messages. */
@@ -175,7 +228,7 @@ export class Mapper<T extends object = object> {
     if (keys === undefined && this.#defaultSet !== undefined) return this.#defaultSet;
     const deferred = keys === undefined ? this.deferredAttributes : [];
     const wanted = keys ?? this._columnKeys.filter((k) => !deferred.includes(k));
-    const chosen = this._columnKeys.filter((k) => wanted.includes(k) || this.primaryKeyAttributes.includes(k));
+    const chosen = this._columnKeys.filter((k) => wanted.includes(k) || this.primaryKeyAttributes.includes(k) || k === this.polymorphicOn);
     const id = chosen.join("\u0000");
     const cached = this.#columnSets.get(id);
     if (cached !== undefined) {
@@ -187,6 +240,7 @@ export class Mapper<T extends object = object> {
       keys: chosen,
       columns: chosen.map((k) => this.columns.get(k) as AnyColumn),
       primaryKeyIndexes: this.primaryKeyAttributes.map((k) => chosen.indexOf(k)),
+      discriminatorIndex: this.polymorphicOn === undefined ? -1 : chosen.indexOf(this.polymorphicOn),
       // An object literal per row: one hidden class for all rows, much faster than assigning keys one by one.
       // The keys are JSON-quoted attribute names and the values come from the row: no data reaches the code.
       fromRow: new Function("row", "offset", `return { ${fields} };`) as ColumnSet["fromRow"],

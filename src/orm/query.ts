@@ -200,8 +200,8 @@ export class OrmSelect<R extends readonly unknown[] = readonly unknown[]> extend
   }
 
   /** Loads over objects already in the session, replacing their unflushed attribute values. */
-  populateExisting(): this {
-    return this.#with(this.statement, { ...this._load, populateExisting: true });
+  populateExisting(on = true): this {
+    return this.#with(this.statement, { ...this._load, populateExisting: on });
   }
 
   override compile(options: CompileOptions): CompiledStatement {
@@ -236,7 +236,15 @@ export function select<const Items extends readonly OrmItem[]>(...items: Items):
       throw new ArgumentError(`select() takes mapped classes and column expressions; got ${String(item)}.`);
     }
   }
-  return new OrmSelect<OrmRow<Items>>(coreSelect(...columns) as unknown as Select, plan);
+  let statement = coreSelect(...columns) as unknown as Select;
+  // A subclass of single-table inheritance: only rows whose discriminator names it (or its subclasses).
+  for (const item of plan) {
+    if (item.kind === "entity" && item.mapper.inherits !== undefined && item.mapper.polymorphicOn !== undefined) {
+      const discriminator = item.mapper.columns.get(item.mapper.polymorphicOn) as AnyColumn;
+      statement = statement.where(discriminator.in(item.mapper.polymorphicIdentities as never[]) as ColumnElement<boolean, string>);
+    }
+  }
+  return new OrmSelect<OrmRow<Items>>(statement, plan);
 }
 
 /** The table of a declarative model class (typed), or of any mapped class. */

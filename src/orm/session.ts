@@ -14,7 +14,7 @@ import { describeInstance, instanceState } from "./attributes.js";
 import { requireMapper, type ColumnSet, type MappedClass, type Mapper } from "./mapper.js";
 import { adoptCollection } from "./collections.js";
 import { LoadTree, noLoad, selectinLoad, type LoadContext, type RelationshipKey } from "./loading.js";
-import { OrmSelect, type ItemPlan } from "./query.js";
+import { OrmSelect, select as ormSelect, type ItemPlan } from "./query.js";
 import type { Cascade, RelationshipProperty } from "./relationship.js";
 import { stateOf, type InstanceState, type InstanceStatus, type StateOwner } from "./state.js";
 import { executeFlush, type LinkChange } from "./unit-of-work.js";
@@ -263,7 +263,7 @@ export class Session implements StateOwner, AsyncDisposable {
 
   /** @internal The object with this key in the identity map, if loaded (how a many-to-one is read without a query). */
   _lookup(mapper: Mapper, keyValues: readonly unknown[]): object | undefined {
-    const state = this.#identity.get(mapper)?.get(identityToken(keyValues));
+    const state = this.#identity.get(mapper.base)?.get(identityToken(keyValues));
     return state === undefined || state.removed || (state.expired !== undefined && state.expired.size > 0) ? undefined : state.obj;
   }
 
@@ -272,9 +272,11 @@ export class Session implements StateOwner, AsyncDisposable {
     if (state.key !== undefined && !state.removed) this.#dirty.add(state);
   }
 
+  /** The identity map of a class hierarchy (subclasses share their base's, so a key names one object whatever its class). */
   #mapFor(mapper: Mapper): Map<unknown, InstanceState> {
-    let map = this.#identity.get(mapper);
-    if (map === undefined) this.#identity.set(mapper, (map = new Map()));
+    const base = mapper.base;
+    let map = this.#identity.get(base);
+    if (map === undefined) this.#identity.set(base, (map = new Map()));
     return map;
   }
 
@@ -414,7 +416,7 @@ export class Session implements StateOwner, AsyncDisposable {
     this.#dirty.delete(state);
     this.#deleted.delete(state);
     if (state.key !== undefined) {
-      const map = this.#identity.get(state.mapper);
+      const map = this.#identity.get(state.mapper.base);
       const token = identityToken(state.key[1]);
       if (map?.get(token) === state) map.delete(token);
     }
@@ -689,7 +691,7 @@ export class Session implements StateOwner, AsyncDisposable {
 
   #resetAfterRollback(): void {
     for (const state of this.#insertedInTransaction) {
-      const map = this.#identity.get(state.mapper);
+      const map = this.#identity.get(state.mapper.base);
       if (state.key !== undefined) map?.delete(identityToken(state.key[1]));
       forgetInsert(state);
       state.session = undefined;
@@ -844,7 +846,7 @@ export class Session implements StateOwner, AsyncDisposable {
     this.#dirty.clear();
     for (const state of deletes) {
       state.removed = true;
-      this.#identity.get(state.mapper)?.delete(identityToken((state.key as InstanceState["key"] & object)[1]));
+      this.#identity.get(state.mapper.base)?.delete(identityToken((state.key as InstanceState["key"] & object)[1]));
       this.#removedInTransaction.add(state);
     }
     this.#deleted.clear();
@@ -1167,7 +1169,8 @@ export class Session implements StateOwner, AsyncDisposable {
       }
       return existing.obj;
     }
-    const { obj, state } = mapper._newInstance();
+    const concrete = columns.discriminatorIndex < 0 ? mapper : (mapper.polymorphicMap.get(row[offset + columns.discriminatorIndex]) ?? mapper);
+    const { obj, state } = concrete._newInstance();
     state.dict = columns.fromRow(row, offset);
     state.key = [mapper, keyValues];
     state.session = this;
@@ -1194,7 +1197,7 @@ export class Session implements StateOwner, AsyncDisposable {
     }
     const assigned = statement instanceof Update ? literalAssignments(statement) : undefined;
     for (const mapper of mappers) {
-      const map = this.#identity.get(mapper);
+      const map = this.#identity.get(mapper.base);
       if (map === undefined) continue;
       for (const key of keys) {
         const state = map.get(identityToken(key));
@@ -1253,16 +1256,14 @@ export class Session implements StateOwner, AsyncDisposable {
     const mapper = requireMapper(cls);
     mapper.registry.configure();
     const values = this.#keyValues(mapper, ident);
-    const state = this.#identity.get(mapper)?.get(identityToken(values));
+    const state = this.#identity.get(mapper.base)?.get(identityToken(values));
     if (state !== undefined && options.populateExisting !== true && (state.expired === undefined || state.expired.size === 0)) {
-      return state.obj as T;
+      // Another class of the hierarchy holds this key: not a `cls`.
+      return state.obj instanceof (mapper.class_ as unknown as new () => object) ? (state.obj as T) : null;
     }
     const where = and(...mapper.primaryKey.map((col, i) => col.eq(values[i] as never)));
-    const columns = mapper._columnSet();
-    const plan: ItemPlan[] = [{ kind: "entity", mapper, offset: 0, columns }];
-    const stmt = new OrmSelect(coreSelect(...(columns.columns as [AnyColumn])).where(where) as never, plan, options);
-    const result = await this.execute(stmt);
-    return (result.scalar() as T | null) ?? null;
+    const found = (await this.execute(ormSelect(mapper.class_).where(where).populateExisting(options.populateExisting === true))).scalar() as T | null;
+    return found instanceof (mapper.class_ as unknown as new () => object) ? found : null;
   }
 
   /** Like {@link get}, but raises {@link NoResultFound} when there is no such row. */

@@ -202,6 +202,8 @@ function applyInsertDefaults(state: InstanceState): void {
   }
   const version = state.mapper.versionAttribute;
   if (version !== undefined && dict[version] === undefined) dict[version] = 1;
+  const discriminator = state.mapper.polymorphicOn;
+  if (discriminator !== undefined && dict[discriminator] === undefined && state.mapper.polymorphicIdentity !== undefined) dict[discriminator] = state.mapper.polymorphicIdentity;
 }
 
 /** Columns whose value the database makes when the INSERT leaves them out. */

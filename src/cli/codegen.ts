@@ -24,6 +24,8 @@ import {
 import { NoSuchSchemaError, NoSuchTableError } from "../errors/index.js";
 import { text, type ARRAY, type DateTime, type Enum, type Numeric, type String as StringType, type TypeEngine } from "../sql/index.js";
 import { topologicalSort, type Edge } from "../util/index.js";
+import { MetaData } from "../schema/index.js";
+import { modelSpecs, modelsBlock, type ModelSpec } from "./codegen-models.js";
 
 /** One table as the catalog describes it. */
 export interface CodegenTable {
@@ -57,6 +59,8 @@ export interface CodegenSource {
   readonly sqliteAutoincrement?: ReadonlySet<string> | undefined;
   /** PostgreSQL: the numbering of the schema's sequences, by name (only what differs from the defaults is written). */
   readonly sequenceOptions?: ReadonlyMap<string, SequenceFacts> | undefined;
+  /** Model classes to write after the tables (`--models`). */
+  readonly models?: readonly ModelSpec[] | undefined;
 }
 
 /** A sequence's numbering as the catalog gives it (integers as decimal text). */
@@ -331,10 +335,13 @@ export function generateModule(source: CodegenSource): string {
     "// Edit freely: nothing reads this file back. Views, triggers, functions and grants are not included.",
   ];
   const imports = `import { ${[...emitter.imports].sort((a, b) => a.localeCompare(b)).join(", ")} } from "athanor";`;
-  const lines = [...header, imports, ""];
+  const lines = [...header, imports];
+  if (source.models !== undefined) lines.push(`import { declarativeBase, relationship } from "athanor/orm";`);
+  lines.push("");
   lines.push(`export const metadata = new MetaData(${source.schema === undefined ? "" : `{ schema: ${str(source.schema)} }`});`, "");
   for (const { id, code } of [...emitter.enums.values(), ...emitter.sequences.values()]) lines.push(`export const ${id} = ${code};`, "");
   for (const block of blocks) lines.push(block, "");
+  if (source.models !== undefined) lines.push(modelsBlock(source.models, (name) => ids.get(name) as string, propertyKey));
   return lines.join("\n");
 }
 
@@ -482,6 +489,8 @@ export interface CodegenOptions {
   readonly tables?: readonly string[] | undefined;
   /** Receives reflection warnings (a column type without an Athanor type); default: the engine's logger. */
   readonly onWarning?: ((message: string) => void) | undefined;
+  /** Also write declarative model classes with the relationships the foreign keys imply. */
+  readonly models?: boolean | undefined;
 }
 
 /** Raises NoSuchSchemaError, listing the schemas, when `schema` does not exist. */
@@ -607,5 +616,15 @@ export async function readCodegenSource(engine: Engine, options: CodegenOptions 
 
 /** `athanor codegen`: the module text for a database. */
 export async function codegenCommand(engine: Engine, options: CodegenOptions = {}): Promise<string> {
-  return generateModule(await readCodegenSource(engine, options));
+  const source = await readCodegenSource(engine, options);
+  if (options.models !== true) return generateModule(source);
+  // The same tables as schema objects, for automap's relationship inference.
+  const metadata = new MetaData();
+  const names = source.tables.map((t) => t.name);
+  await metadata.reflect(engine, {
+    only: names,
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+    onWarning: () => undefined, // already reported by the first read
+  });
+  return generateModule({ ...source, models: modelSpecs(metadata) });
 }

@@ -3,7 +3,7 @@
  * The `athanor` command. The only code that reads argv and the environment.
  *
  *   athanor inspect --url URL [--schema S]
- *   athanor codegen --url URL [--schema S] [--tables a,b] [--out FILE]
+ *   athanor codegen --url URL [--schema S] [--tables a,b] [--models] [--out FILE]
  *
  * @module
  */
@@ -20,9 +20,10 @@ import { inspectCommand } from "./inspect.js";
 const USAGE = `Usage:
   athanor inspect --url URL [--schema SCHEMA]
       print tables, columns, keys, indexes and row estimates
-  athanor codegen --url URL [--schema SCHEMA] [--tables a,b] [--out FILE]
+  athanor codegen --url URL [--schema SCHEMA] [--tables a,b] [--models] [--out FILE]
       write a TypeScript module with typed Table definitions for the database
-      (--tables: only these tables and the tables they refer to; stdout without --out)
+      (--tables: only these tables and the tables they refer to; --models: also declarative
+      model classes with the relationships the foreign keys imply; stdout without --out)
 
 The URL may also come from DATABASE_URL. Both commands only read the database;
 a SQLite file that does not exist is an error (it is never created). Examples:
@@ -68,6 +69,7 @@ export async function main(argv: readonly string[], out: (text: string) => void,
         schema: { type: "string" },
         tables: { type: "string" },
         out: { type: "string", short: "o" },
+        models: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -97,6 +99,10 @@ export async function main(argv: readonly string[], out: (text: string) => void,
     err(`--tables ${command === "codegen" ? "needs at least one table name" : "is an option of codegen"}.\n\n${USAGE}`);
     return 2;
   }
+  if (parsed.values.models === true && command !== "codegen") {
+    err(`--models is an option of codegen.\n\n${USAGE}`);
+    return 2;
+  }
   if (parsed.values.out !== undefined && command !== "codegen") {
     err(`--out is an option of codegen.\n\n${USAGE}`);
     return 2;
@@ -108,7 +114,12 @@ export async function main(argv: readonly string[], out: (text: string) => void,
       out(await inspectCommand(engine, { schema: parsed.values.schema }));
       return 0;
     }
-    const source = await codegenCommand(engine, { schema: parsed.values.schema, tables, onWarning: (message) => err(`athanor: warning: ${message}`) });
+    const source = await codegenCommand(engine, {
+      schema: parsed.values.schema,
+      tables,
+      models: parsed.values.models === true,
+      onWarning: (message) => err(`athanor: warning: ${message}`),
+    });
     if (parsed.values.out === undefined) {
       out(source);
     } else {

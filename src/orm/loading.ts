@@ -205,8 +205,8 @@ function assign(state: InstanceState, rel: RelationshipProperty, value: object |
   state.committed?.delete(rel.key);
   // The children of a loaded one-to-many know their parent without a query.
   const reverse = rel.reverse;
-  if (rel.direction === "one-to-many" && reverse !== undefined && !reverse.uselist && Array.isArray(value)) {
-    for (const child of value as object[]) {
+  if (rel.direction === "one-to-many" && reverse !== undefined && !reverse.uselist && value !== null) {
+    for (const child of Array.isArray(value) ? (value as object[]) : [value as object]) {
       const childState = stateOf(child);
       if (childState !== undefined && !(reverse.key in childState.dict)) childState.dict[reverse.key] = state.obj;
     }

@@ -864,8 +864,11 @@ export class Session implements StateOwner, AsyncDisposable {
     while (queue.length > 0) {
       const state = queue.pop() as InstanceState;
       for (const rel of state.mapper.relationships.values()) {
-        if (rel.direction !== "one-to-many" || rel.options.viewonly === true || rel.options.passiveDeletes === true) continue;
-        if (!(rel.key in state.dict)) await selectinLoad(ctx, [state], rel, NO_TREE, false);
+        if (rel.direction !== "one-to-many" || rel.options.viewonly === true) continue;
+        if (rel.options.passiveDeletes === true) {
+          // The database deletes (or unlinks) the rows; children already loaded are deleted here too, so that none outlives its row.
+          if (!(rel.key in state.dict) || !rel.cascades.has("delete")) continue;
+        } else if (!(rel.key in state.dict)) await selectinLoad(ctx, [state], rel, NO_TREE, false);
         const value = state.dict[rel.key];
         const children = (rel.uselist ? (value as object[]) : value === null ? [] : [value as object]).map((c) => stateOf(c) as InstanceState);
         for (const child of children) {
@@ -925,16 +928,17 @@ export class Session implements StateOwner, AsyncDisposable {
     for (const state of [...this.#pending, ...this.#dirty]) {
       if (state.deleted) continue;
       for (const rel of state.mapper.relationships.values()) {
-        if (!rel.uselist || rel.direction === "many-to-one" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
+        if (rel.direction === "many-to-one" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
+        // A one-to-one (a scalar one-to-many) is a collection of zero or one.
+        const members = (value: unknown): readonly object[] =>
+          Array.isArray(value) ? (value as readonly object[]) : value !== null && typeof value === "object" ? [value as object] : [];
         let before: readonly object[];
         if (state.key === undefined) before = [];
         else if (state.committed?.has(rel.key) === true) {
-          // A collection assigned over one never loaded: only its new members are known (load it first to unlink the old ones).
-          const prior = state.committed.get(rel.key);
-          before = Array.isArray(prior) ? (prior as readonly object[]) : [];
-        }
-        else continue;
-        const current = state.dict[rel.key] as readonly object[];
+          // Assigned over a value never loaded: only the new members are known (load it first to unlink the old ones).
+          before = members(state.committed.get(rel.key));
+        } else continue;
+        const current = members(state.dict[rel.key]);
         const now = new Set(current);
         const old = new Set(before);
         const added = current.filter((c) => !old.has(c)).map((c) => instanceState(c, requireMapper(c)));

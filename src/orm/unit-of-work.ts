@@ -271,6 +271,20 @@ async function insertGroup(conn: Connection, mapper: Mapper, states: readonly In
   const fetchColumns = fetch.map((key) => mapper.columns.get(key) as AnyColumn);
   const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, present.length))));
 
+  if (present.length === 0 && (caps.returning || fetch.length === 0)) {
+    // Nothing of its own to insert: INSERT ... DEFAULT VALUES, one row per statement.
+    for (const state of states) {
+      const stmt = insert(table);
+      if (fetch.length === 0) {
+        await conn.execute(stmt);
+        continue;
+      }
+      const values = (await conn.execute(stmt.returning(...(fetchColumns as [AnyColumn]))))._takeRows()[0] as unknown[];
+      fetch.forEach((key, k) => (state.dict[key] = values[k]));
+      (state.generated ??= []).push(...fetch);
+    }
+    return;
+  }
   if (caps.returning || fetch.length === 0) {
     for (let i = 0; i < states.length; i += perStatement) {
       const chunk = states.slice(i, i + perStatement);

@@ -84,7 +84,7 @@ describe("codegen --models on Chinook (SQLite)", () => {
     expect(albums).toHaveLength(347);
     const tracks = albums.reduce((n, a) => n + (a.trackCollection as unknown[]).length, 0);
     expect(tracks).toBe(3503);
-    const playlist = (await session.scalars(select(Playlist as never).options(selectinload(Playlist as never, "trackCollection")))).first() as Record<string, unknown>;
+    const playlist = (await session.scalars(select(Playlist as never).options(selectinload(Playlist as never, "trackCollection")))).first() as unknown as Record<string, unknown>;
     expect((playlist.trackCollection as Record<string, unknown>[]).every((t) => t instanceof (Track as never))).toBe(true);
     const nina = new (Artist as new (v: Record<string, unknown>) => Record<string, unknown>)({ Name: "Nina Simone" });
     const record = new (Album as new (v: Record<string, unknown>) => Record<string, unknown>)({ Title: "Pastel Blues" });

@@ -158,3 +158,10 @@ export function setRelationship(state: InstanceState, rel: RelationshipProperty,
   if (previous !== null && previous !== undefined && typeof previous === "object") echo(rel, state.obj, previous, false);
   if (value !== null) echo(rel, state.obj, value, true);
 }
+
+/**
+ * The type to declare a collection attribute with when you want `remove()`
+ * typed: `declare posts: Collection<Post>` (a plain `Post[]` works too; the
+ * value is the same array either way).
+ */
+export type Collection<T extends object> = InstrumentedList<T>;

@@ -32,7 +32,7 @@ export {
   type RelationshipTarget,
 } from "./relationship.js";
 export { UnloadedAttributeError, describeInstance } from "./attributes.js";
-export { InstrumentedList } from "./collections.js";
+export { InstrumentedList, type Collection } from "./collections.js";
 export {
   ColumnLoadOption,
   LoaderOption,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expectTypeOf, it } from "vitest";
 import { DateTime, Integer, String, Text, UUID, func, type ScalarResult } from "athanor";
-import { declarativeBase, mapped, relationship, select, type Mapper, type Session } from "athanor/orm";
+import { declarativeBase, mapped, relationship, select, type Collection, type Mapper, type Session } from "athanor/orm";
 
 const Base = declarativeBase({
   typeMap: {
@@ -102,6 +102,20 @@ describe("declarative models", () => {
       }
     }
     expectTypeOf(new Tag().users).toEqualTypeOf<User[]>();
+  });
+});
+
+describe("collections", () => {
+  it("lets a collection be declared as Collection<T>, with remove() typed, and still related by relate()", () => {
+    class Shelf extends Base.model("shelves", { id: intPk }) {
+      declare books: Collection<Post>;
+      static {
+        this.relate({ books: relationship(() => Post) });
+      }
+    }
+    const shelf = new Shelf();
+    expectTypeOf(shelf.books.remove).parameter(0).toEqualTypeOf<Post>();
+    expectTypeOf(shelf.books[0]).toEqualTypeOf<Post | undefined>();
   });
 });
 

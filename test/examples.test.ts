@@ -64,6 +64,17 @@ const ormExamples: { file: string; load: () => Promise<ExampleModule>; shows: st
     load: () => import("../examples/orm-imperative.js"),
     shows: ["Mapper<Post: blog_posts>", "published(): Hello, Imperative World (2024-01-02); Second thoughts (2024-02-03)"],
   },
+  {
+    file: "orm-relationships.ts",
+    load: () => import("../examples/orm-relationships.js"),
+    shows: [
+      "N+1: the authors, then session.load(author, \"articles\") for each: 5 SELECTs",
+      "selectinload(Author, \"articles\"): 4 authors and 12 articles in 2 SELECTs",
+      "joinedload(Author, \"articles\"): 4 unique authors from 12 joined rows in 1 SELECT",
+      "category tree in 3 SELECTs: Science > Computing (Databases, Languages)",
+      "left: 3 authors, 8 articles, 16 comments, 16 article_tags rows",
+    ],
+  },
 ];
 
 /** Runs an example's `main()` in this process and returns what it printed. */

@@ -1042,9 +1042,11 @@ export class Session implements StateOwner, AsyncDisposable {
   ): Promise<unknown[][]> {
     const joined: JoinedPlan[] = [];
     let statement = base;
+    // Alias names count from 1 in each statement: the same query gives the same SQL (and a statement-cache hit).
+    const aliases = { next: 0 };
     plan.forEach((item, index) => {
       if (item.kind !== "entity") return;
-      statement = planJoined(statement, joined, { slot: index, mapper: item.mapper, from: item.mapper.table as AnyTable, tree: trees.get(item.mapper) ?? NO_TREE, depth: 0 }, plan.length);
+      statement = planJoined(statement, joined, { slot: index, mapper: item.mapper, from: item.mapper.table as AnyTable, tree: trees.get(item.mapper) ?? NO_TREE, depth: 0 }, plan.length, aliases);
     });
     if (joined.some((j) => j.rel.uselist && !j.contains) && (statement.state.limit !== undefined || statement.state.offset !== undefined)) {
       throw new InvalidRequestError("joinedload of a collection cannot be combined with LIMIT or OFFSET (the limit would cut collections); use selectinload.");
@@ -1067,7 +1069,7 @@ export class Session implements StateOwner, AsyncDisposable {
 
   /** Builds the joined-loaded objects of each row and sets them on their parents. */
   #attachJoined(plan: readonly ItemPlan[], joined: readonly JoinedPlan[], raw: readonly unknown[][], rows: readonly unknown[][], populateExisting: boolean): void {
-    const collected = new Map<JoinedPlan, Map<InstanceState, object[]>>();
+    const collected = new Map<JoinedPlan, Map<InstanceState, Set<object>>>();
     for (const j of joined) collected.set(j, new Map());
     const slots: (object | null)[] = new Array<object | null>(plan.length + joined.length).fill(null);
     for (let r = 0; r < raw.length; r++) {
@@ -1083,16 +1085,17 @@ export class Session implements StateOwner, AsyncDisposable {
         const child = this.#loadEntity(j.mapper, j.columns, row, j.offset, populateExisting);
         slots[j.slot] = child;
         const parentState = stateOf(parent) as InstanceState;
-        const byParent = collected.get(j) as Map<InstanceState, object[]>;
-        let list = byParent.get(parentState);
-        if (list === undefined) byParent.set(parentState, (list = []));
-        if (child !== null && !list.includes(child)) list.push(child);
+        const byParent = collected.get(j) as Map<InstanceState, Set<object>>;
+        let children = byParent.get(parentState);
+        if (children === undefined) byParent.set(parentState, (children = new Set()));
+        if (child !== null) children.add(child);
       }
     }
     for (const [j, byParent] of collected) {
       for (const [parentState, children] of byParent) {
         if (!populateExisting && j.rel.key in parentState.dict) continue;
-        parentState.dict[j.rel.key] = j.rel.uselist ? adoptCollection(parentState, j.rel, children) : (children[0] ?? null);
+        const members = [...children];
+        parentState.dict[j.rel.key] = j.rel.uselist ? adoptCollection(parentState, j.rel, members) : (members[0] ?? null);
         parentState.committed?.delete(j.rel.key);
       }
     }
@@ -1435,14 +1438,13 @@ interface JoinParent {
 
 /** Joined loaders nest at most this deep when only `lazy: "joined"` defaults ask for them (self-referential ones once). */
 const DEFAULT_JOIN_DEPTH = 3;
-let aliasCounter = 0;
 
 function aliasColumn(from: AnyTable, col: AnyColumn): AnyColumn {
   return (from === col.table ? col : (from.c as Record<string, AnyColumn>)[col.name]) as AnyColumn;
 }
 
 /** Adds the LEFT OUTER JOINs and columns of the joined loaders below `parent` to `statement`. */
-function planJoined(statement: Select, joined: JoinedPlan[], parent: JoinParent, firstSlot: number): Select {
+function planJoined(statement: Select, joined: JoinedPlan[], parent: JoinParent, firstSlot: number, aliases: { next: number }): Select {
   for (const rel of parent.mapper.relationships.values()) {
     const given = parent.tree.children.get(rel.key)?.strategy;
     const strategy = parent.tree.strategyFor(rel);
@@ -1453,11 +1455,11 @@ function planJoined(statement: Select, joined: JoinedPlan[], parent: JoinParent,
     // containsEager reads the rows of a join the query wrote; joinedload writes its own join under a new alias.
     const alias = contains
       ? ((parent.tree.children.get(rel.key)?.from as AnyTable | undefined) ?? (target.table as AnyTable))
-      : ((target.table as AnyTable).alias(`${target.table.name}_${++aliasCounter}`) as unknown as AnyTable);
+      : ((target.table as AnyTable).alias(`${target.table.name}_${++aliases.next}`) as unknown as AnyTable);
     if (contains) {
       // no join to add
     } else if (rel.direction === "many-to-many") {
-      const secondary = (rel.secondary as AnyTable).alias(`${(rel.secondary as AnyTable).name}_${++aliasCounter}`) as unknown as AnyTable;
+      const secondary = (rel.secondary as AnyTable).alias(`${(rel.secondary as AnyTable).name}_${++aliases.next}`) as unknown as AnyTable;
       statement = statement.outerjoin(secondary as never, and(...rel.pairs.map((p) => aliasColumn(parent.from, p.local).eq(aliasColumn(secondary, p.remote))))) as unknown as Select;
       statement = statement.outerjoin(alias as never, and(...rel.secondaryPairs.map((p) => aliasColumn(alias, p.local).eq(aliasColumn(secondary, p.remote))))) as unknown as Select;
     } else {
@@ -1468,7 +1470,7 @@ function planJoined(statement: Select, joined: JoinedPlan[], parent: JoinParent,
     statement = statement.addColumns(...(columns.columns.map((col) => aliasColumn(alias, col)) as [AnyColumn])) as unknown as Select;
     const slot = firstSlot + joined.length;
     joined.push({ rel, mapper: target, columns, parentSlot: parent.slot, slot, offset, contains });
-    statement = planJoined(statement, joined, { slot, mapper: target, from: alias, tree: parent.tree.subtree(rel.key), depth: parent.depth + 1 }, firstSlot);
+    statement = planJoined(statement, joined, { slot, mapper: target, from: alias, tree: parent.tree.subtree(rel.key), depth: parent.depth + 1 }, firstSlot, aliases);
   }
   return statement;
 }
@@ -1503,7 +1505,8 @@ async function postLoad(ctx: LoadContext, states: readonly InstanceState[], mapp
     if (strategy === "noload") {
       noLoad(states, rel);
     } else if (strategy === "joined" || strategy === "contains") {
-      // Already loaded by the statement; load what is below the joined objects.
+      // Already loaded by the statement; load what is below the joined objects, if anything is.
+      if (!needsPostLoad(rel.mapper, tree.subtree(rel.key))) continue;
       const children = distinctStates(states.flatMap((s) => (rel.uselist ? ((s.dict[rel.key] as object[] | undefined) ?? []) : [s.dict[rel.key]])));
       await postLoad(ctx, children, rel.mapper, tree.subtree(rel.key), overwrite, depth + 1);
     } else {

@@ -23,7 +23,7 @@ import type { RelatedOf } from "./declarative.js";
 import { requireMapper, type ColumnSet, type MappedClass, type Mapper } from "./mapper.js";
 import type { ItemPlan } from "./query.js";
 import type { RelationshipProperty } from "./relationship.js";
-import { stateOf, type InstanceState } from "./state.js";
+import { identityToken, stateOf, type InstanceState } from "./state.js";
 
 /** A loader strategy for one relationship of a query. */
 export type LoaderStrategy = "selectin" | "joined" | "subquery" | "raise" | "noload" | "contains";
@@ -185,10 +185,6 @@ export interface LoadContext {
 
 const CHUNK = 500;
 
-function keyOf(values: readonly unknown[]): unknown {
-  return values.length === 1 ? values[0] : values.map((v) => `${typeof v}:${String(v)}`).join("\u0001");
-}
-
 function valuesOf(state: InstanceState, mapper: Mapper, cols: readonly AnyColumn[]): unknown[] {
   return cols.map((col) => state.dict[mapper.attributeOf.get(col) as string]);
 }
@@ -223,7 +219,7 @@ export async function selectinLoad(ctx: LoadContext, parents: readonly InstanceS
   for (const parent of todo) {
     const values = valuesOf(parent, parent.mapper, localCols);
     if (values.some((v) => v === null || v === undefined)) continue;
-    const k = keyOf(values);
+    const k = identityToken(values);
     const entry = byKey.get(k);
     if (entry === undefined) byKey.set(k, { values, parents: [parent] });
     else entry.parents.push(parent);
@@ -253,7 +249,7 @@ export async function selectinLoad(ctx: LoadContext, parents: readonly InstanceS
     const rows = await ctx.runEntities(statement, plan, trees);
     for (const row of rows) {
       const obj = row[0] as object;
-      const k = keyOf(row.slice(1));
+      const k = identityToken(row.slice(1));
       const list = found.get(k);
       if (list === undefined) found.set(k, [obj]);
       else list.push(obj);

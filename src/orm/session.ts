@@ -16,7 +16,7 @@ import { adoptCollection } from "./collections.js";
 import { LoadTree, noLoad, selectinLoad, type LoadContext, type RelationshipKey } from "./loading.js";
 import { OrmSelect, select as ormSelect, type ItemPlan } from "./query.js";
 import type { Cascade, RelationshipProperty } from "./relationship.js";
-import { stateOf, type InstanceState, type InstanceStatus, type StateOwner } from "./state.js";
+import { describeKey, identityToken, relatedObjects, stateOf, type InstanceState, type InstanceStatus, type StateOwner } from "./state.js";
 import { executeFlush, type LinkChange } from "./unit-of-work.js";
 
 /** The options of a Session. */
@@ -116,12 +116,6 @@ export class OrmResult<R extends readonly unknown[]> implements Iterable<R> {
 
 /** A primary key: a value, a tuple of values (composite keys, in key order), or an object by attribute name. */
 export type PrimaryKeyIdentity = unknown;
-
-/** The identity map's key for primary key values. */
-function identityToken(values: readonly unknown[]): unknown {
-  if (values.length === 1) return values[0];
-  return values.map((v) => `${typeof v}:${String(v)}`).join("\u0001");
-}
 
 /** A read-only view of an instance's ORM state: `inspect(obj)`. */
 export interface InstanceInspection {
@@ -359,7 +353,7 @@ export class Session implements StateOwner, AsyncDisposable {
     if (existing !== undefined && existing !== state) {
       state.session = undefined;
       throw new InvalidRequestError(
-        `Another ${state.mapper.name} with key ${JSON.stringify(state.key[1], (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))} is already in this Session; use merge() to copy this one's values onto it.`,
+        `Another ${state.mapper.name} with key ${describeKey(state.key[1])} is already in this Session; use merge() to copy this one's values onto it.`,
       );
     }
     map.set(token, state);
@@ -400,7 +394,7 @@ export class Session implements StateOwner, AsyncDisposable {
       for (const rel of current.mapper.relationships.values()) {
         if (!rel.cascades.has(cascade) || !(rel.key in current.dict)) continue;
         const value = current.dict[rel.key];
-        for (const obj of Array.isArray(value) ? (value as object[]) : value === null || value === undefined ? [] : [value as object]) {
+        for (const obj of relatedObjects(value)) {
           const other = stateOf(obj);
           if (other === undefined || other.session !== this || seen.has(other)) continue;
           seen.add(other);
@@ -523,13 +517,17 @@ export class Session implements StateOwner, AsyncDisposable {
     if (this.#conn !== undefined || this.#explicitBegin) throw new InvalidRequestError("A transaction is already begun on this Session.");
     this.#explicitBegin = true;
     const handle = this.#transactionHandle(() => this.commit(), () => this.rollback());
-    if (fn === undefined) return handle;
+    return fn === undefined ? handle : this.#runBlock(handle, fn, () => true);
+  }
+
+  /** Runs `fn` in a transaction block: commits when it resolves, rolls back (when `canRollback`) when it throws. */
+  async #runBlock<T>(handle: SessionTransaction, fn: (session: Session) => Promise<T>, canRollback: () => boolean): Promise<T> {
     try {
       const value = await fn(this);
       await handle.commit();
       return value;
     } catch (error) {
-      if (handle.isActive) await handle.rollback();
+      if (handle.isActive && canRollback()) await handle.rollback();
       throw error;
     }
   }
@@ -593,15 +591,8 @@ export class Session implements StateOwner, AsyncDisposable {
           release();
         }),
     );
-    if (fn === undefined) return handle;
-    try {
-      const value = await fn(this);
-      await handle.commit();
-      return value;
-    } catch (error) {
-      if (handle.isActive && this.#conn !== undefined) await handle.rollback();
-      throw error;
-    }
+    // A savepoint whose transaction is already gone (a failed flush rolled it back) has nothing to roll back.
+    return fn === undefined ? handle : this.#runBlock(handle, fn, () => this.#conn !== undefined);
   }
 
   #snapshot(): SessionSnapshot {
@@ -781,7 +772,7 @@ export class Session implements StateOwner, AsyncDisposable {
       for (const rel of state.mapper.relationships.values()) {
         if (!(rel.key in state.dict) || rel.options.viewonly === true || !rel.cascades.has("save-update")) continue;
         const value = state.dict[rel.key];
-        const related = Array.isArray(value) ? (value as object[]) : value === null || value === undefined ? [] : [value as object];
+        const related = relatedObjects(value);
         for (const obj of related) {
           const other = instanceState(obj, requireMapper(obj));
           if (seen.has(other)) continue;
@@ -870,7 +861,7 @@ export class Session implements StateOwner, AsyncDisposable {
           if (!(rel.key in state.dict) || !rel.cascades.has("delete")) continue;
         } else if (!(rel.key in state.dict)) await selectinLoad(ctx, [state], rel, NO_TREE, false);
         const value = state.dict[rel.key];
-        const children = (rel.uselist ? (value as object[]) : value === null ? [] : [value as object]).map((c) => stateOf(c) as InstanceState);
+        const children = relatedObjects(value).map((c) => stateOf(c) as InstanceState);
         for (const child of children) {
           if (rel.cascades.has("delete")) {
             if (child.key === undefined) this.#expungeState(child);
@@ -930,15 +921,13 @@ export class Session implements StateOwner, AsyncDisposable {
       for (const rel of state.mapper.relationships.values()) {
         if (rel.direction === "many-to-one" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
         // A one-to-one (a scalar one-to-many) is a collection of zero or one.
-        const members = (value: unknown): readonly object[] =>
-          Array.isArray(value) ? (value as readonly object[]) : value !== null && typeof value === "object" ? [value as object] : [];
         let before: readonly object[];
         if (state.key === undefined) before = [];
         else if (state.committed?.has(rel.key) === true) {
           // Assigned over a value never loaded: only the new members are known (load it first to unlink the old ones).
-          before = members(state.committed.get(rel.key));
+          before = relatedObjects(state.committed.get(rel.key));
         } else continue;
-        const current = members(state.dict[rel.key]);
+        const current = relatedObjects(state.dict[rel.key]);
         const now = new Set(current);
         const old = new Set(before);
         const added = current.filter((c) => !old.has(c)).map((c) => instanceState(c, requireMapper(c)));
@@ -1248,7 +1237,7 @@ export class Session implements StateOwner, AsyncDisposable {
     } else values = [ident];
     if (values.length !== count || values.some((v) => v === undefined)) {
       throw new ArgumentError(
-        `${mapper.name} has a primary key of ${count} column(s) (${mapper.primaryKeyAttributes.join(", ")}); get() was given ${JSON.stringify(ident, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}.`,
+        `${mapper.name} has a primary key of ${count} column(s) (${mapper.primaryKeyAttributes.join(", ")}); get() was given ${describeKey(ident)}.`,
       );
     }
     return values;
@@ -1276,7 +1265,7 @@ export class Session implements StateOwner, AsyncDisposable {
   /** Like {@link get}, but raises {@link NoResultFound} when there is no such row. */
   async getOne<T extends object>(cls: MappedClass<T>, ident: PrimaryKeyIdentity): Promise<T> {
     const found = await this.get(cls, ident);
-    if (found === null) throw new NoResultFound(`No ${requireMapper(cls).name} with primary key ${JSON.stringify(ident, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}.`);
+    if (found === null) throw new NoResultFound(`No ${requireMapper(cls).name} with primary key ${describeKey(ident)}.`);
     return found;
   }
 
@@ -1507,7 +1496,7 @@ async function postLoad(ctx: LoadContext, states: readonly InstanceState[], mapp
     } else if (strategy === "joined" || strategy === "contains") {
       // Already loaded by the statement; load what is below the joined objects, if anything is.
       if (!needsPostLoad(rel.mapper, tree.subtree(rel.key))) continue;
-      const children = distinctStates(states.flatMap((s) => (rel.uselist ? ((s.dict[rel.key] as object[] | undefined) ?? []) : [s.dict[rel.key]])));
+      const children = distinctStates(states.flatMap((s) => relatedObjects(s.dict[rel.key])));
       await postLoad(ctx, children, rel.mapper, tree.subtree(rel.key), overwrite, depth + 1);
     } else {
       // selectin / subquery: the IN query applies the subtree to what it loads.

@@ -87,6 +87,23 @@ export class InstanceState {
   }
 }
 
+/** The identity map's key for primary key values: the value itself for a one-column key. @internal */
+export function identityToken(values: readonly unknown[]): unknown {
+  if (values.length === 1) return values[0];
+  return values.map((v) => `${typeof v}:${String(v)}`).join("\u0001");
+}
+
+/** The objects a relationship attribute holds: a collection's members, or the one related object. @internal */
+export function relatedObjects(value: unknown): readonly object[] {
+  if (Array.isArray(value)) return value as readonly object[];
+  return value !== null && typeof value === "object" ? [value] : [];
+}
+
+/** A key or identity for a message (bigint values shown as digits). @internal */
+export function describeKey(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v));
+}
+
 /** The state of a mapped instance, or `undefined` when it has none yet. @internal */
 export function stateOf(obj: object): InstanceState | undefined {
   return (obj as { [STATE]?: InstanceState })[STATE];

@@ -18,9 +18,10 @@ import type { Connection } from "../engine/index.js";
 import { StaleDataError } from "../errors/index.js";
 import type { AnySchemaColumn as AnyColumn } from "../schema/index.js";
 import { ClauseElement, and, bindparam, delete_, insert, select as coreSelect, update, type ColumnElement, type CompiledSQL } from "../sql/index.js";
+import { groupBy } from "../util/index.js";
 import type { Mapper } from "./mapper.js";
 import type { RelationshipProperty } from "./relationship.js";
-import { stateOf, type InstanceState } from "./state.js";
+import { relatedObjects, stateOf, type InstanceState } from "./state.js";
 
 /** A many-to-many link to add or remove: a row of the secondary table. @internal */
 export interface LinkChange {
@@ -58,18 +59,6 @@ type ColumnOptionsView = {
 
 function optionsOf(col: AnyColumn): ColumnOptionsView {
   return col.definition.options as ColumnOptionsView;
-}
-
-/** Groups by a string key, keeping first-seen order. */
-function groups<T>(items: readonly T[], key: (item: T) => string): T[][] {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = map.get(k);
-    if (group === undefined) map.set(k, [item]);
-    else group.push(item);
-  }
-  return [...map.values()];
 }
 
 /** Which columns a new row sets, as a number (bit i: column i) or, past 30 columns, a string. */
@@ -114,7 +103,7 @@ class ForeignKeySync {
       for (const rel of state.mapper.relationships.values()) {
         if (rel.direction !== "one-to-many" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
         const value = state.dict[rel.key];
-        const children = rel.uselist ? ((value as object[] | null) ?? []) : value === null ? [] : [value as object];
+        const children = relatedObjects(value);
         for (const child of children) {
           const childState = stateOf(child);
           if (childState === undefined) continue;
@@ -377,7 +366,7 @@ async function updateStates(conn: Connection, mapper: Mapper, states: readonly I
     }
     work.push([state, changed]);
   }
-  for (const group of groups(work, ([, changed]) => changed.join("\u0000"))) {
+  for (const group of groupBy(work, ([, changed]) => changed.join("\u0000")).values()) {
     const changed = (group[0] as [InstanceState, string[]])[1];
     const values: Record<string, unknown> = {};
     for (const key of changed) {
@@ -472,7 +461,7 @@ function linkRow(change: LinkChange): Record<string, unknown> {
 
 /** Inserts and deletes rows of secondary tables for many-to-many changes (after both sides' rows exist). */
 async function writeLinks(conn: Connection, links: readonly LinkChange[]): Promise<void> {
-  for (const group of groups(links, (l) => `${l.rel.secondary?.fullName ?? ""}|${l.add ? "+" : "-"}`)) {
+  for (const group of groupBy(links, (l) => `${l.rel.secondary?.fullName ?? ""}|${l.add ? "+" : "-"}`).values()) {
     const first = group[0] as LinkChange;
     const secondary = first.rel.secondary;
     if (secondary === undefined) continue;

@@ -4,20 +4,17 @@
  * `tsc --strict`, and its classes work in the Session (eager loading,
  * back-population, inserts through relationships).
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { promisify } from "node:util";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { createEngine, type Engine } from "athanor";
 import { select, selectinload, sessionmaker, joinedload } from "athanor/orm";
 import { chinookSQLiteScript } from "../support/datasets.js";
-import { run } from "./helpers.js";
+import { run, typecheck } from "./helpers.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 describe("codegen --models on Chinook (SQLite)", () => {
   const work = mkdtempSync(path.join(tmpdir(), "athanor-models-"));
@@ -49,27 +46,7 @@ describe("codegen --models on Chinook (SQLite)", () => {
   });
 
   it("passes tsc --strict", async () => {
-    const tsconfig = {
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        target: "ES2022",
-        lib: ["ES2023", "ESNext.Disposable", "ESNext.AsyncIterable"],
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        skipLibCheck: true,
-        types: ["node"],
-        typeRoots: [path.join(repoRoot, "node_modules", "@types")],
-        paths: { athanor: [path.join(repoRoot, "src", "index.ts")], "athanor/*": [path.join(repoRoot, "src", "*", "index.ts")] },
-      },
-      files: [moduleFile],
-    };
-    writeFileSync(path.join(work, "tsconfig.json"), JSON.stringify(tsconfig));
-    const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
-    const output = await promisify(execFile)(tsc, ["-p", path.join(work, "tsconfig.json")], { timeout: 120_000 }).then(
-      () => "",
-      (error: { stdout?: string }) => error.stdout ?? String(error),
-    );
+    const output = await typecheck(work, [moduleFile]);
     expect(output).toBe("");
   }, 120_000);
 

@@ -5,18 +5,15 @@
  * run for all of them), imported, created with `createAll` in an empty
  * database of the same kind, and both databases are reflected and compared.
  */
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createEngine, type Engine, type MetaData } from "../../src/index.js";
 import { MARIADB_ENV, POSTGRES_ENV, sqliteFilePath } from "../support/backends.js";
-import { chinookDDL, describeSchema, pagilaDDL, run, type SchemaDescription } from "./helpers.js";
+import { chinookDDL, describeSchema, pagilaDDL, run, typecheck as typecheckModules, type SchemaDescription } from "./helpers.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PG_URL = process.env[POSTGRES_ENV]?.replace(/^[A-Za-z0-9_]+(\+[A-Za-z0-9_.-]+)?:\/\//, "postgresql+pg://");
 const MARIA_URL = process.env[MARIADB_ENV]?.replace(/^[A-Za-z0-9_]+(\+[A-Za-z0-9_.-]+)?:\/\//, "mariadb+mysql2://");
 const tag = `${process.pid.toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
@@ -425,32 +422,7 @@ describe("athanor codegen: round trips on real databases", () => {
 
   /** Starts tsc on every generated module, in another process (it runs while the round trips do). */
   function startTypecheck(): Promise<string> {
-    const files = scenarios.map(moduleFile);
-    const tsconfig = {
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        target: "ES2022",
-        lib: ["ES2023", "ESNext.Disposable", "ESNext.AsyncIterable"],
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        skipLibCheck: true,
-        types: ["node"],
-        typeRoots: [path.join(repoRoot, "node_modules", "@types")],
-        paths: { athanor: [path.join(repoRoot, "src", "index.ts")] },
-      },
-      files,
-    };
-    writeFileSync(path.join(work, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
-    const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
-    return promisify(execFile)(tsc, ["-p", path.join(work, "tsconfig.json")], { timeout: 120_000, cwd: work }).then(
-      () => "",
-      (error: { stdout?: string; code?: unknown }) => {
-        // tsc exits 1 or 2 when it reports errors; anything else (not found, killed) is a failure of the test itself
-        if (error.code !== 1 && error.code !== 2) throw error as Error;
-        return error.stdout ?? "";
-      },
-    );
+    return typecheckModules(work, scenarios.map(moduleFile));
   }
 
   it("emits what the brief promises: typed tables, keys, defaults, enums, awkward names", () => {

@@ -1,7 +1,9 @@
 /** Shared helpers of the CLI tests: running the command, loading the datasets, describing a schema. */
-import { existsSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { main } from "../../src/cli/main.js";
 import { inspect, type Connection } from "../../src/index.js";
 
@@ -13,6 +15,39 @@ export async function run(args: string[]): Promise<{ code: number; out: string; 
   let err = "";
   const code = await main(args, (t) => (out += `${t}\n`), (t) => (err += `${t}\n`));
   return { code, out, err };
+}
+
+/**
+ * Runs `tsc --strict --noEmit` on generated modules (with `athanor` and
+ * `athanor/*` resolved to the sources) in another process; resolves to its
+ * report, empty when they type-check.
+ */
+export function typecheck(work: string, files: readonly string[]): Promise<string> {
+  const tsconfig = {
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      target: "ES2022",
+      lib: ["ES2023", "ESNext.Disposable", "ESNext.AsyncIterable"],
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      skipLibCheck: true,
+      types: ["node"],
+      typeRoots: [path.join(repoRoot, "node_modules", "@types")],
+      paths: { athanor: [path.join(repoRoot, "src", "index.ts")], "athanor/*": [path.join(repoRoot, "src", "*", "index.ts")] },
+    },
+    files,
+  };
+  writeFileSync(path.join(work, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+  const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
+  return promisify(execFile)(tsc, ["-p", path.join(work, "tsconfig.json")], { timeout: 120_000, cwd: work }).then(
+    () => "",
+    (error: { stdout?: string; code?: unknown }) => {
+      // tsc exits 1 or 2 when it reports errors; anything else (not found, killed) is a failure of the test itself
+      if (error.code !== 1 && error.code !== 2) throw error as Error;
+      return error.stdout ?? "";
+    },
+  );
 }
 
 /** A dataset file: shared/ beside the repository, else /work/shared. */

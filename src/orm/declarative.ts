@@ -233,11 +233,15 @@ function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry,
       if (mapper.polymorphicOn !== undefined && mapper.polymorphicIdentity !== undefined) state.dict[mapper.polymorphicOn] = mapper.polymorphicIdentity;
       if (values === undefined) return;
       const dict = state.dict;
+      const columns = mapper.columns;
+      const isNew = state.key === undefined;
       for (const key in values) {
         if (!Object.hasOwn(values, key)) continue;
         // A new object records no changes: column values go straight into its state; relationships keep both sides in step.
-        if (mapper.columns.has(key) && state.key === undefined) dict[key] = values[key];
-        else if (mapper.columns.has(key) || mapper.relationships.has(key)) (this as Record<string, unknown>)[key] = values[key];
+        if (columns.has(key)) {
+          if (isNew) dict[key] = values[key];
+          else (this as Record<string, unknown>)[key] = values[key];
+        } else if (mapper.relationships.has(key)) (this as Record<string, unknown>)[key] = values[key];
         else throw new ArgumentError(`${mapper.name} has no attribute "${key}".`);
       }
     }

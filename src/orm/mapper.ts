@@ -206,9 +206,14 @@ export class Mapper<T extends object = object> {
     if (this.columns.has(key) || this.relationships.has(key)) throw new ArgumentError(`${this.name} maps "${key}" twice.`);
   }
 
-  /** Every mapped attribute key: columns, then relationships. */
-  get attributeKeys(): string[] {
-    return [...this.columns.keys(), ...this.relationships.keys()];
+  #attributeKeys: readonly string[] = [];
+
+  /** Every mapped attribute key: columns, then relationships (computed again only when one was added). */
+  get attributeKeys(): readonly string[] {
+    if (this.#attributeKeys.length !== this.columns.size + this.relationships.size) {
+      this.#attributeKeys = [...this.columns.keys(), ...this.relationships.keys()];
+    }
+    return this.#attributeKeys;
   }
 
   readonly #columnSets = new Map<string, ColumnSet>();

@@ -17,7 +17,7 @@ import { LoadTree, noLoad, selectinLoad, type LoadContext, type RelationshipKey 
 import { OrmSelect, select as ormSelect, type ItemPlan } from "./query.js";
 import type { Cascade, RelationshipProperty } from "./relationship.js";
 import { describeKey, identityToken, relatedObjects, stateOf, type InstanceState, type InstanceStatus, type StateOwner } from "./state.js";
-import { executeFlush, type LinkChange } from "./unit-of-work.js";
+import { FlushJournal, executeFlush, type LinkChange } from "./unit-of-work.js";
 
 /** The options of a Session. */
 export interface SessionOptions {
@@ -198,7 +198,7 @@ interface SessionSnapshot {
   readonly pending: Set<InstanceState>;
   readonly dirty: Set<InstanceState>;
   readonly deleted: Set<InstanceState>;
-  readonly insertedInTransaction: Set<InstanceState>;
+  readonly insertedInTransaction: readonly InstanceState[];
   readonly removedInTransaction: Set<InstanceState>;
 }
 
@@ -233,7 +233,8 @@ export class Session implements StateOwner, AsyncDisposable {
   #dirty = new Set<InstanceState>();
   #deleted = new Set<InstanceState>();
   /** Rows inserted or deleted in the current transaction: a rollback makes them transient again, or persistent again. */
-  #insertedInTransaction = new Set<InstanceState>();
+  /** Objects whose rows this transaction inserted, in order (an array: a flush of many objects adds each once, and cheaply). */
+  #insertedInTransaction: InstanceState[] = [];
   #removedInTransaction = new Set<InstanceState>();
   #failure: unknown;
   #explicitBegin = false;
@@ -242,6 +243,8 @@ export class Session implements StateOwner, AsyncDisposable {
   #flushing = false;
   /** During a flush: the states it may change, as they were before it (restored if it fails). */
   #touched: Map<InstanceState, StateSnapshot> | undefined;
+  /** During a flush: what to do, newest first, if it fails (for the rare changes a snapshot does not cover). */
+  #flushUndo: (() => void)[] | undefined;
 
   constructor(bind: Engine, options: SessionOptions = {}) {
     if (bind === null || typeof bind !== "object" || typeof (bind as { connect?: unknown }).connect !== "function") {
@@ -406,6 +409,11 @@ export class Session implements StateOwner, AsyncDisposable {
   }
 
   #expungeState(state: InstanceState): void {
+    if (this.#flushUndo !== undefined && this.#pending.has(state)) {
+      // An orphan dropped by a flush: back to pending if the flush fails.
+      this.#touch(state);
+      this.#flushUndo.push(() => this.#pending.add(state));
+    }
     this.#pending.delete(state);
     this.#dirty.delete(state);
     this.#deleted.delete(state);
@@ -606,7 +614,7 @@ export class Session implements StateOwner, AsyncDisposable {
       pending: new Set(this.#pending),
       dirty: new Set(this.#dirty),
       deleted: new Set(this.#deleted),
-      insertedInTransaction: new Set(this.#insertedInTransaction),
+      insertedInTransaction: this.#insertedInTransaction.slice(),
       removedInTransaction: new Set(this.#removedInTransaction),
     };
   }
@@ -614,9 +622,11 @@ export class Session implements StateOwner, AsyncDisposable {
   /** Puts the session and every object it knew back as they were at `snapshot`; objects it did not know are expunged. */
   #restore(snapshot: SessionSnapshot): void {
     const known = new Set(snapshot.states.map((s) => s.state));
+    const insertedBefore = new Set(snapshot.insertedInTransaction);
+    const insertedSince = new Set(this.#insertedInTransaction.filter((state) => !insertedBefore.has(state)));
     for (const state of this.#allStates()) {
       if (known.has(state)) continue;
-      if (this.#insertedInTransaction.has(state) && !snapshot.insertedInTransaction.has(state)) state.key = undefined;
+      if (insertedSince.has(state)) state.key = undefined;
       state.session = undefined;
       state.deleted = false;
       state.removed = false;
@@ -626,7 +636,7 @@ export class Session implements StateOwner, AsyncDisposable {
     this.#pending = snapshot.pending;
     this.#dirty = snapshot.dirty;
     this.#deleted = snapshot.deleted;
-    this.#insertedInTransaction = snapshot.insertedInTransaction;
+    this.#insertedInTransaction = snapshot.insertedInTransaction.slice();
     this.#removedInTransaction = snapshot.removedInTransaction;
   }
 
@@ -651,7 +661,7 @@ export class Session implements StateOwner, AsyncDisposable {
         await this.#release();
       }
       for (const state of this.#removedInTransaction) state.session = undefined; // deleted → detached
-      this.#insertedInTransaction.clear();
+      this.#insertedInTransaction = [];
       this.#removedInTransaction.clear();
       this.#savepoints = [];
       this.#explicitBegin = false;
@@ -697,7 +707,7 @@ export class Session implements StateOwner, AsyncDisposable {
     this.#pending = new Set();
     this.#deleted = new Set();
     this.#dirty = new Set();
-    this.#insertedInTransaction = new Set();
+    this.#insertedInTransaction = [];
     this.#removedInTransaction = new Set();
     this.#savepoints = [];
     this.#failure = undefined;
@@ -737,7 +747,7 @@ export class Session implements StateOwner, AsyncDisposable {
         state.deleted = false;
         state.session = undefined;
       }
-      this.#insertedInTransaction = new Set();
+      this.#insertedInTransaction = [];
       this.#removedInTransaction = new Set();
       this.#savepoints = [];
       this.#failure = undefined;
@@ -764,19 +774,19 @@ export class Session implements StateOwner, AsyncDisposable {
   /** Adds transient objects reachable from pending and changed ones through relationships (save-update cascade). */
   #cascadeSaveUpdate(): void {
     // Breadth-first, in the order objects were added and appear in collections: rows get keys in that order.
-    const queue = [...this.#pending, ...this.#dirty];
-    const seen = new Set(queue);
+    // Objects of classes without relationships reach nothing, so a flush of many such objects queues none of them.
+    // An object is visited once: it is queued when attached, and attached objects are not attached again.
+    const queue: InstanceState[] = [];
+    for (const state of this.#pending) if (state.mapper.relationships.size > 0) queue.push(state);
+    for (const state of this.#dirty) if (state.mapper.relationships.size > 0) queue.push(state);
     for (let next = 0; next < queue.length; next++) {
       const state = queue[next] as InstanceState;
-      if (state.mapper.relationships.size === 0) continue;
       for (const rel of state.mapper.relationships.values()) {
         if (!(rel.key in state.dict) || rel.options.viewonly === true || !rel.cascades.has("save-update")) continue;
         const value = state.dict[rel.key];
         const related = relatedObjects(value);
         for (const obj of related) {
           const other = instanceState(obj, requireMapper(obj));
-          if (seen.has(other)) continue;
-          seen.add(other);
           if (other.session === undefined && !other.removed) {
             this.#attach(other);
             queue.push(other);
@@ -793,10 +803,17 @@ export class Session implements StateOwner, AsyncDisposable {
     if (!this.#hasChanges()) return;
     const conn = await this.#connection();
     this.#flushing = true;
-    const sets = { pending: new Set(this.#pending), dirty: new Set(this.#dirty), deleted: new Set(this.#deleted) };
+    // A failed flush puts every object back as it was. New objects are not copied for that (a flush of 10,000 of
+    // them would copy 10,000 dicts): the journal undoes what the flush writes into them. Persistent objects it
+    // changes, usually few, are snapshotted when first touched.
+    const journal = new FlushJournal();
+    const sets = { dirty: new Set(this.#dirty), deleted: new Set(this.#deleted) };
     const touched = new Map<InstanceState, StateSnapshot>();
+    const undo: (() => void)[] = [];
     this.#touched = touched;
-    for (const state of [...this.#pending, ...this.#dirty, ...this.#deleted]) touched.set(state, snapshotState(state));
+    this.#flushUndo = undo;
+    for (const state of this.#dirty) touched.set(state, snapshotState(state));
+    for (const state of this.#deleted) touched.set(state, snapshotState(state));
     let inserts: InstanceState[] = [];
     let updates: InstanceState[] = [];
     let deletes: InstanceState[] = [];
@@ -807,11 +824,13 @@ export class Session implements StateOwner, AsyncDisposable {
       inserts = [...this.#pending];
       updates = [...new Set([...this.#dirty, ...children])].filter((s) => s.key !== undefined && !s.deleted && !s.removed);
       deletes = [...this.#deleted].filter((s) => !s.removed);
-      for (const state of [...inserts, ...updates, ...deletes]) this.#touch(state);
-      await executeFlush(conn, { inserts, updates, deletes, links }, { returning: conn.engine.dialect.capabilities.returning });
+      for (const state of updates) this.#touch(state);
+      for (const state of deletes) this.#touch(state);
+      await executeFlush(conn, { inserts, updates, deletes, links }, { returning: conn.engine.dialect.capabilities.returning }, journal);
     } catch (error) {
+      journal.undo();
       for (const snapshot of touched.values()) restoreState(snapshot);
-      this.#pending = sets.pending;
+      for (let i = undo.length - 1; i >= 0; i--) (undo[i] as () => void)();
       this.#dirty = sets.dirty;
       this.#deleted = sets.deleted;
       await this.#failFlush(conn, error);
@@ -819,17 +838,18 @@ export class Session implements StateOwner, AsyncDisposable {
     } finally {
       this.#flushing = false;
       this.#touched = undefined;
+      this.#flushUndo = undefined;
     }
     for (const state of inserts) {
       const keyAttributes = state.mapper.primaryKeyAttributes;
       const values = keyAttributes.length === 1 ? [state.dict[keyAttributes[0] as string]] : keyAttributes.map((k) => state.dict[k]);
-      if (values.some((v) => v === undefined || v === null)) {
+      if (values.includes(undefined) || values.includes(null)) {
         throw new InvalidRequestError(`The flush of ${describeInstance(state.obj, state.mapper)} produced no primary key; give it one, or make the key generated.`);
       }
       state.key = [state.mapper, values];
       state.committed = undefined;
       this.#mapFor(state.mapper).set(identityToken(values), state);
-      this.#insertedInTransaction.add(state);
+      this.#insertedInTransaction.push(state);
     }
     this.#pending.clear();
     for (const state of updates) state.commitAll();

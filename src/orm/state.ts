@@ -46,7 +46,7 @@ export class InstanceState {
   /** The row was deleted by a flush. */
   removed = false;
   /** Attributes whose values the database made at INSERT (keys, server defaults): forgotten if that INSERT is rolled back. */
-  generated: string[] | undefined;
+  generated: readonly string[] | undefined;
 
   constructor(
     readonly mapper: Mapper,
@@ -112,6 +112,11 @@ export function stateOf(obj: object): InstanceState | undefined {
 /** Attaches a new state to `obj` (non-enumerable, so it never shows in JSON or spreads). @internal */
 export function attachState(obj: object, mapper: Mapper): InstanceState {
   const state = new InstanceState(mapper, obj);
-  Object.defineProperty(obj, STATE, { value: state, enumerable: false, writable: false, configurable: true });
+  // One descriptor reused: a flush of thousands of new objects makes thousands of states.
+  STATE_DESCRIPTOR.value = state;
+  Object.defineProperty(obj, STATE, STATE_DESCRIPTOR);
+  STATE_DESCRIPTOR.value = undefined;
   return state;
 }
+
+const STATE_DESCRIPTOR: PropertyDescriptor = { value: undefined, enumerable: false, writable: false, configurable: true };

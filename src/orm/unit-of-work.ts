@@ -9,8 +9,10 @@
  * is written.
  *
  * The flush changes object states as it goes (generated keys are needed by
- * the rows that follow); the Session snapshots them first and restores them
- * if any statement fails.
+ * the rows that follow). Writes into new objects go through a
+ * {@link FlushJournal}, which undoes them if any statement fails; the Session
+ * snapshots the (usually few) persistent objects it changes instead, so a
+ * flush of many new objects copies none of them.
  *
  * @module
  */
@@ -21,7 +23,53 @@ import { ClauseElement, and, bindparam, delete_, insert, select as coreSelect, u
 import { groupBy } from "../util/index.js";
 import type { Mapper } from "./mapper.js";
 import type { RelationshipProperty } from "./relationship.js";
-import { relatedObjects, stateOf, type InstanceState } from "./state.js";
+import { NO_VALUE, relatedObjects, stateOf, type InstanceState } from "./state.js";
+
+/**
+ * The values a flush wrote into new (pending) objects (generated keys, copied
+ * foreign keys, defaults), so that a failed flush puts every object back as it
+ * was without having copied any of them first. Parallel arrays of one kind of
+ * value each: measured, pushing (state, key, value) triples into one array was
+ * several times slower. @internal
+ */
+export class FlushJournal {
+  readonly #states: InstanceState[] = [];
+  readonly #keys: string[] = [];
+  readonly #previous: unknown[] = [];
+  readonly #generatedStates: InstanceState[] = [];
+  readonly #generatedPrevious: (readonly string[] | undefined)[] = [];
+
+  /** Sets `key` of a new object to `value`, remembering what was there. */
+  write(state: InstanceState, key: string, value: unknown): void {
+    const dict = state.dict;
+    this.#states.push(state);
+    this.#keys.push(key);
+    this.#previous.push(key in dict ? dict[key] : NO_VALUE);
+    dict[key] = value;
+  }
+
+  /** Records that the database made `keys` of a new object (shared, never mutated: many states hold the same array). */
+  generated(state: InstanceState, keys: readonly string[]): void {
+    const previous = state.generated;
+    this.#generatedStates.push(state);
+    this.#generatedPrevious.push(previous);
+    state.generated = previous === undefined ? keys : [...previous, ...keys];
+  }
+
+  /** Undoes every write, newest first. */
+  undo(): void {
+    for (let i = this.#states.length - 1; i >= 0; i--) {
+      const dict = (this.#states[i] as InstanceState).dict;
+      const key = this.#keys[i] as string;
+      const previous = this.#previous[i];
+      if (previous === NO_VALUE) delete dict[key];
+      else dict[key] = previous;
+    }
+    for (let i = this.#generatedStates.length - 1; i >= 0; i--) (this.#generatedStates[i] as InstanceState).generated = this.#generatedPrevious[i];
+    this.#states.length = this.#keys.length = this.#previous.length = 0;
+    this.#generatedStates.length = this.#generatedPrevious.length = 0;
+  }
+}
 
 /** A many-to-many link to add or remove: a row of the secondary table. @internal */
 export interface LinkChange {
@@ -97,8 +145,10 @@ function mapperOrder(states: readonly InstanceState[]): Mapper[] {
 class ForeignKeySync {
   /** Child state → the parents whose loaded collections hold it (one-to-many). */
   readonly #parents = new Map<InstanceState, [InstanceState, RelationshipProperty][]>();
+  readonly #journal: FlushJournal;
 
-  constructor(states: Iterable<InstanceState>) {
+  constructor(states: Iterable<InstanceState>, journal: FlushJournal) {
+    this.#journal = journal;
     for (const state of states) {
       for (const rel of state.mapper.relationships.values()) {
         if (rel.direction !== "one-to-many" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
@@ -117,7 +167,7 @@ class ForeignKeySync {
 
   /** Sets `state`'s foreign keys from its many-to-one targets and from the parents holding it in a collection. */
   apply(state: InstanceState): void {
-    if (state.mapper.relationships.size === 0 && !this.#parents.has(state)) return;
+    if (state.mapper.relationships.size === 0 && (this.#parents.size === 0 || !this.#parents.has(state))) return;
     for (const rel of state.mapper.relationships.values()) {
       if (rel.direction !== "many-to-one" || rel.options.viewonly === true || !(rel.key in state.dict)) continue;
       // A persistent row keeps its key unless the relationship itself was changed.
@@ -140,7 +190,7 @@ class ForeignKeySync {
   #set(state: InstanceState, col: AnyColumn, value: unknown): void {
     const key = state.mapper.attributeOf.get(col);
     if (key === undefined || value === undefined) return;
-    if (state.key === undefined) state.dict[key] = value;
+    if (state.key === undefined) this.#journal.write(state, key, value);
     else state.set(key, value);
   }
 }
@@ -182,17 +232,19 @@ function defaultsOf(mapper: Mapper): readonly (readonly [string, unknown])[] {
   return found;
 }
 
-function applyInsertDefaults(state: InstanceState): void {
+function applyInsertDefaults(state: InstanceState, journal: FlushJournal): void {
   const dict = state.dict;
   const defaults = defaultsOf(state.mapper);
   for (let i = 0; i < defaults.length; i++) {
     const [key, fallback] = defaults[i] as readonly [string, unknown];
-    if (dict[key] === undefined) dict[key] = typeof fallback === "function" ? (fallback as () => unknown)() : fallback;
+    if (dict[key] === undefined) journal.write(state, key, typeof fallback === "function" ? (fallback as () => unknown)() : fallback);
   }
   const version = state.mapper.versionAttribute;
-  if (version !== undefined && dict[version] === undefined) dict[version] = 1;
+  if (version !== undefined && dict[version] === undefined) journal.write(state, version, 1);
   const discriminator = state.mapper.polymorphicOn;
-  if (discriminator !== undefined && dict[discriminator] === undefined && state.mapper.polymorphicIdentity !== undefined) dict[discriminator] = state.mapper.polymorphicIdentity;
+  if (discriminator !== undefined && dict[discriminator] === undefined && state.mapper.polymorphicIdentity !== undefined) {
+    journal.write(state, discriminator, state.mapper.polymorphicIdentity);
+  }
 }
 
 /** Columns whose value the database makes when the INSERT leaves them out. */
@@ -246,7 +298,7 @@ function prepareInsert(conn: Connection, mapper: Mapper, present: readonly strin
   return entry;
 }
 
-async function insertGroup(conn: Connection, mapper: Mapper, states: readonly InstanceState[], caps: FlushCapabilities): Promise<void> {
+async function insertGroup(conn: Connection, mapper: Mapper, states: readonly InstanceState[], caps: FlushCapabilities, journal: FlushJournal): Promise<void> {
   const table = mapper.table;
   const first = states[0] as InstanceState;
   const present = mapper._columnKeys.filter((key) => first.dict[key] !== undefined);
@@ -269,8 +321,8 @@ async function insertGroup(conn: Connection, mapper: Mapper, states: readonly In
         continue;
       }
       const values = (await conn.execute(stmt.returning(...(fetchColumns as [AnyColumn]))))._takeRows()[0] as unknown[];
-      fetch.forEach((key, k) => (state.dict[key] = values[k]));
-      (state.generated ??= []).push(...fetch);
+      fetch.forEach((key, k) => journal.write(state, key, values[k]));
+      journal.generated(state, fetch);
     }
     return;
   }
@@ -293,8 +345,8 @@ async function insertGroup(conn: Connection, mapper: Mapper, states: readonly In
       for (let j = 0; j < rows.length; j++) {
         const values = rows[j] as unknown[];
         const state = chunk[j] as InstanceState;
-        for (let k = 0; k < fetch.length; k++) state.dict[fetch[k] as string] = values[k];
-        (state.generated ??= []).push(...fetch);
+        for (let k = 0; k < fetch.length; k++) journal.write(state, fetch[k] as string, values[k]);
+        journal.generated(state, fetch);
       }
     }
     return;
@@ -304,24 +356,24 @@ async function insertGroup(conn: Connection, mapper: Mapper, states: readonly In
   for (const state of states) {
     const result = await conn.execute(insert(table).values(rowOf(state) as never));
     if (keyAttr !== undefined && state.dict[keyAttr] === undefined && result.lastInsertId !== undefined) {
-      state.dict[keyAttr] = typeof result.lastInsertId === "bigint" && autoincrement?.type.visitName !== "big_integer" ? Number(result.lastInsertId) : result.lastInsertId;
-      (state.generated ??= []).push(keyAttr);
+      journal.write(state, keyAttr, typeof result.lastInsertId === "bigint" && autoincrement?.type.visitName !== "big_integer" ? Number(result.lastInsertId) : result.lastInsertId);
+      journal.generated(state, [keyAttr]);
     }
   }
   const rest = fetch.filter((key) => key !== keyAttr);
-  if (rest.length > 0) await fetchByKey(conn, mapper, states, rest);
+  if (rest.length > 0) await fetchByKey(conn, mapper, states, rest, journal);
 }
 
 /** Reads `keys` of `states` by primary key (for databases without RETURNING). */
-async function fetchByKey(conn: Connection, mapper: Mapper, states: readonly InstanceState[], keys: readonly string[]): Promise<void> {
+async function fetchByKey(conn: Connection, mapper: Mapper, states: readonly InstanceState[], keys: readonly string[], journal: FlushJournal): Promise<void> {
   const pk = mapper.primaryKey;
   for (const state of states) {
     const where = and(...pk.map((col) => col.eq(state.dict[mapper.attributeOf.get(col) as string] as never)));
     const row = (await conn.execute(coreSelect(...(keys.map((k) => mapper.columns.get(k)) as [AnyColumn])).where(where))).first();
     if (row === null) continue;
     const values = row._tuple() as unknown[];
-    keys.forEach((key, k) => (state.dict[key] = values[k]));
-    (state.generated ??= []).push(...keys);
+    keys.forEach((key, k) => journal.write(state, key, values[k]));
+    journal.generated(state, keys);
   }
 }
 
@@ -419,23 +471,28 @@ async function deleteStates(conn: Connection, mapper: Mapper, states: readonly I
   }
 }
 
-/** Runs one flush. States are changed in place (keys filled in); the caller restores them on failure. @internal */
-export async function executeFlush(conn: Connection, work: FlushWork, caps: FlushCapabilities): Promise<void> {
-  const sync = new ForeignKeySync([...work.inserts, ...work.updates]);
+/**
+ * Runs one flush. States are changed in place (keys filled in): writes into
+ * new objects are recorded in `journal` (undo it on failure); the caller
+ * restores persistent objects itself. @internal
+ */
+export async function executeFlush(conn: Connection, work: FlushWork, caps: FlushCapabilities, journal: FlushJournal): Promise<void> {
+  const sync = new ForeignKeySync([...work.inserts, ...work.updates], journal);
   const writes = [...work.inserts, ...work.updates];
-  for (const mapper of mapperOrder(writes)) {
-    const inserts = work.inserts.filter((s) => s.mapper === mapper);
+  const mappers = mapperOrder(writes);
+  for (const mapper of mappers) {
+    const inserts = mappers.length === 1 ? work.inserts : work.inserts.filter((s) => s.mapper === mapper);
     for (const batch of dependencyBatches(mapper, inserts)) {
       for (const state of batch) {
         sync.apply(state);
-        applyInsertDefaults(state);
+        applyInsertDefaults(state, journal);
       }
       // Rows keep the order they were added in: only neighbours with the same columns share a statement.
       for (const run of consecutiveRuns(batch, (s) => presentSignature(mapper, s))) {
-        await insertGroup(conn, mapper, run, caps);
+        await insertGroup(conn, mapper, run, caps, journal);
       }
     }
-    const updates = work.updates.filter((s) => s.mapper === mapper);
+    const updates = mappers.length === 1 ? work.updates : work.updates.filter((s) => s.mapper === mapper);
     for (const state of updates) sync.apply(state);
     await updateStates(conn, mapper, updates);
   }

@@ -226,6 +226,8 @@ describeEachBackend("Session", (ctx) => {
     session.addAll(batch);
     const error = await session.flush().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IntegrityError);
+    // Nothing the failed flush wrote stays on the objects: no generated key, still pending.
+    expect(batch.every((a) => a.id === undefined && inspect(a).pending)).toBe(true);
     await expect(session.execute(select(Author))).rejects.toThrow(PendingRollbackError);
     await expect(session.commit()).rejects.toThrow("call await session.rollback()");
     await session.rollback();

@@ -1,5 +1,6 @@
 /**
- * Extensions on top of the ORM: automap (classes for an existing database).
+ * Extensions on top of the ORM: automap (classes for an existing database),
+ * scoped sessions with transaction propagation, and their web and job integrations.
  *
  * @module
  */
@@ -17,3 +18,15 @@ export {
   type AutomapResult,
   type RelationshipNaming,
 } from "./automap.js";
+export {
+  Propagation,
+  scopedSession,
+  transactional,
+  type OutsideScope,
+  type ScopeHandle,
+  type ScopedSession,
+  type ScopedSessionMethods,
+  type ScopedSessionOptions,
+  type ScopedSessionProperties,
+  type TransactionalOptions,
+} from "./scoping.js";

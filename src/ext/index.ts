@@ -30,3 +30,16 @@ export {
   type ScopedSessionProperties,
   type TransactionalOptions,
 } from "./scoping.js";
+export {
+  expressScopedSession,
+  fastifyScopedSession,
+  honoScopedSession,
+  scopedJob,
+  type ExpressScopeMiddleware,
+  type FastifyHookLike,
+  type FastifyLike,
+  type FastifyScopePlugin,
+  type HonoScopeMiddleware,
+  type NodeResponseLike,
+  type WebScopeOptions,
+} from "./integrations/index.js";

@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "bench/node_modules/**", "bench/types/generated/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "bench/node_modules/**", "bench/types/generated/**", "bench/compare/node_modules/**", "bench/compare/generated/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,2 @@
+import { createCore } from "./athanor.js";
+export const create = () => createCore("pg", "pg");

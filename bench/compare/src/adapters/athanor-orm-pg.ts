@@ -1,0 +1,2 @@
+import { createOrm } from "./athanor.js";
+export const create = () => createOrm("pg", "pg");

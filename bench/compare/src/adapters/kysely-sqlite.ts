@@ -1,0 +1,93 @@
+/** Kysely on better-sqlite3 (SqliteDialect): hand-written eager loading (two queries + Map), CASE update, stream() for W7. */
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect, sql, type Generated, type Insertable } from "kysely";
+import { W5_AUTHORS, W6_AUTHOR, W7_BATCH, centsToPrice, type Adapter, type NewAuthor, type NewBook, type RssProbe } from "../common.js";
+
+const CHUNK = 1_000;
+
+interface DB {
+  author: { id: Generated<number>; name: string; email: string; created_at: string; score: number };
+  book: { id: Generated<number>; author_id: number; title: string; pages: number; price: number | string; published: string; tags: string };
+  s: { i: number };
+}
+
+export async function create(): Promise<Adapter> {
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: new Database(process.env.ATHANOR_BENCH_SQLITE_FILE as string) }) });
+  return {
+    w1: () => db.selectFrom("book").selectAll().execute(),
+    w2: (id) => db.selectFrom("author").selectAll().where("id", "=", id).executeTakeFirst(),
+    async w3(books: readonly NewBook[]) {
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < books.length; i += CHUNK) await trx.insertInto("book").values(books.slice(i, i + CHUNK) as Insertable<DB["book"]>[]).execute();
+      });
+    },
+    async w4(authors: readonly NewAuthor[]) {
+      await db.transaction().execute(async (trx) => {
+        const ids = await trx
+          .insertInto("author")
+          .values(authors.map((a) => ({ name: a.name, email: a.email, created_at: a.created_at as string, score: a.score })))
+          .returning("id")
+          .execute();
+        await trx
+          .insertInto("book")
+          .values(authors.flatMap((a, k) => a.books.map((b) => ({ ...b, tags: b.tags as string, author_id: ids[k]!.id }))))
+          .execute();
+      });
+    },
+    async w5() {
+      const authors = await db.selectFrom("author").selectAll().where("id", "<=", W5_AUTHORS).execute();
+      const books = await db
+        .selectFrom("book")
+        .selectAll()
+        .where(
+          "author_id",
+          "in",
+          authors.map((a) => a.id),
+        )
+        .execute();
+      const byAuthor = new Map<number, unknown[]>();
+      const out = authors.map((a) => {
+        const list: unknown[] = [];
+        byAuthor.set(a.id, list);
+        return { ...a, books: list };
+      });
+      for (const b of books) byAuthor.get(b.author_id)?.push(b);
+      return out;
+    },
+    booksOf: (a) => a.books as unknown[],
+    w6: (cents) =>
+      db.transaction().execute(async (trx) => {
+        const books = await trx.selectFrom("book").selectAll().where("author_id", "<=", W6_AUTHOR).execute();
+        for (const b of books) b.price = centsToPrice(cents(b.id));
+        await trx
+          .updateTable("book")
+          .set({ price: sql<string>`case id ${sql.join(books.map((b) => sql`when ${b.id} then ${b.price}`), sql` `)} end` })
+          .where(
+            "id",
+            "in",
+            books.map((b) => b.id),
+          )
+          .execute();
+        return books.length;
+      }),
+    async w7(_sql: string, probe: RssProbe, n: number) {
+      let rows = 0;
+      let sum = 0;
+      const query = db
+        .withRecursive("s(i)", (qb) =>
+          qb
+            .selectNoFrom(sql<number>`1`.as("i"))
+            .unionAll((qb2) => qb2.selectFrom("s").select(sql<number>`i + 1`.as("i")).where("i", "<", n)),
+        )
+        .selectFrom("s")
+        .select([sql<number>`i`.as("n"), sql<string>`'row ' || i`.as("label"), sql<number>`i % 1000`.as("bucket")]);
+      for await (const r of query.stream(W7_BATCH)) {
+        rows += 1;
+        sum += r.n + (r.label.length > 0 ? 0 : 1);
+        probe.tick();
+      }
+      return { rows, sum };
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -5,6 +5,8 @@
  * - `ATHANOR_TEST_POSTGRES_URL`, e.g. `postgresql://postgres@127.0.0.1:5432/test`
  *   (used with both the `pg` and the `postgres` driver)
  * - `ATHANOR_TEST_MARIADB_URL`, e.g. `mariadb://root@127.0.0.1:3306/test`
+ * - `ATHANOR_TEST_REDIS_URL`, e.g. `redis://127.0.0.1:6379` (the job-queue
+ *   suites only; see {@link redisBackend})
  *
  * With `CI=true` a missing server URL is an error, not a skip.
  */
@@ -29,6 +31,20 @@ export interface Backend {
 
 export const POSTGRES_ENV = "ATHANOR_TEST_POSTGRES_URL";
 export const MARIADB_ENV = "ATHANOR_TEST_MARIADB_URL";
+export const REDIS_ENV = "ATHANOR_TEST_REDIS_URL";
+
+/**
+ * The Redis server of the job-queue suites (BullMQ): its URL, or why those
+ * suites are skipped. With `CI=true` a missing URL throws, so the suite fails
+ * instead of being skipped.
+ */
+export function redisBackend(): { readonly url: string | undefined; readonly skipReason: string | undefined } {
+  const url = process.env[REDIS_ENV];
+  if (url !== undefined && url !== "") return { url, skipReason: undefined };
+  const skipReason = `set ${REDIS_ENV}=redis://127.0.0.1:6379 to run it`;
+  if (process.env.CI === "true") throw new Error(`CI=true but the Redis suites would be skipped: ${skipReason}`);
+  return { url: undefined, skipReason };
+}
 
 function withDriver(url: string, dialect: string, driver: string): string {
   return url.replace(/^[A-Za-z0-9_]+(\+[A-Za-z0-9_.-]+)?:\/\//, `${dialect}+${driver}://`);

@@ -131,11 +131,37 @@ export interface ModelClass<D extends ColumnDefs, TB extends string> {
    */
   polymorphic(options: PolymorphicOptions): void;
   /**
-   * Maps a subclass of a polymorphic model (single-table inheritance: the
-   * same table; declare its columns on the base, nullable). Its rows carry
-   * `identity` in the discriminator column.
+   * Maps a subclass of a polymorphic model. Its rows carry `identity` in the
+   * discriminator column. Extending the model itself is single-table
+   * inheritance (the same table; declare the subclass's columns on the base,
+   * nullable); extending `Model.joined(table, columns)` is joined-table
+   * inheritance (see {@link ModelClass.joined}).
    */
-  inherit<C extends MappedClass>(this: C, options: { identity: unknown }): void;
+  inherit<C extends MappedClass>(this: C, options: InheritOptions): void;
+  /**
+   * The base of a subclass with a table of its own (joined-table
+   * inheritance): its rows are the parent's rows plus a row of `tableName`
+   * whose primary key refers to the parent's. Columns named like a parent
+   * attribute must be that key; the others are the subclass's own.
+   *
+   * @example
+   * ```ts
+   * class Engineer extends Employee.joined("engineers", {
+   *   id: mapped(Integer, { primaryKey: true, foreignKey: "employees.id" }),
+   *   language: mapped(Text),
+   * }) {
+   *   static {
+   *     this.inherit({ identity: "engineer", polymorphicLoad: "selectin" });
+   *   }
+   * }
+   * ```
+   */
+  joined<C extends MappedClass, const TB2 extends string, const D2 extends ColumnDefs>(
+    this: C,
+    tableName: TB2,
+    columns: D2,
+    ...items: TableArg<TableColumns<D2, TB2>>[]
+  ): JoinedModelClass<D, TB, InstanceType<C>, D2, TB2>;
   /** Declares relationships of the model; call it in a `static {}` block of the class. */
   relate<C extends MappedClass>(this: C, relationships: RelationshipsOf<InstanceType<C>, D>): void;
   /**
@@ -145,6 +171,26 @@ export interface ModelClass<D extends ColumnDefs, TB extends string> {
    */
   create<C extends MappedClass>(this: C, ...args: CreateArgs<D, TB, InstanceType<C>>): InstanceType<C>;
 }
+
+/** The options of `inherit()`. */
+export interface InheritOptions {
+  /** This class's discriminator value. */
+  readonly identity: unknown;
+  /** Joined-table inheritance: `"selectin"` loads this class's own columns when a query of a base class returns objects of it (one more query). */
+  readonly polymorphicLoad?: "selectin";
+}
+
+/** The columns of a joined-table subclass: the parent's, then its own table's (its key columns join the parent's key attributes). */
+export type JoinedDefs<D extends ColumnDefs, D2 extends ColumnDefs> = Simplify<D & Omit<D2, keyof D>>;
+
+/** The class `Model.joined()` returns, for a joined-table subclass to extend. */
+export type JoinedModelClass<D extends ColumnDefs, TB extends string, I, D2 extends ColumnDefs, TB2 extends string> = Omit<ModelClass<JoinedDefs<D, D2>, TB>, "table" | "c"> & {
+  new (...args: InitArgs<JoinedDefs<D, D2>, TB>): I & ModelAttributes<Omit<D2, keyof D>>;
+  /** The subclass's own table. */
+  readonly table: Table<D2, TB2>;
+  /** The columns of every table of the class: the parent's, then its own. */
+  readonly c: TableColumns<D, TB> & Omit<TableColumns<D2, TB2>, keyof D>;
+};
 
 /** Column presets by name: a base's type map (`{ intPk: mapped(Integer, { primaryKey: true }), str256: mapped(new String(256)) }`). */
 export type TypeMap = Readonly<Record<string, AnyColumnDef>>;
@@ -193,11 +239,26 @@ export interface DeclarativeBaseOptions<Types extends TypeMap> extends RegistryO
 }
 
 const PENDING: unique symbol = Symbol("athanor.declarative");
+/** On the class `Model.joined()` returns: the table its subclass maps. */
+const JOINED_TABLE: unique symbol = Symbol("athanor.joinedTable");
+
+/** The `defaultFactory` of each column attribute of a mapper (a joined-table subclass adds its own table's). */
+const defaultFactories = new WeakMap<Mapper, readonly (readonly [string, () => unknown])[]>();
+
+function defaultFactoriesOf(mapper: Mapper): readonly (readonly [string, () => unknown])[] {
+  let found = defaultFactories.get(mapper);
+  if (found === undefined) {
+    found = [...mapper.columns]
+      .map(([key, col]) => [key, (col.definition.options as MappedColumnOptions).defaultFactory] as const)
+      .filter((entry): entry is readonly [string, () => unknown] => typeof entry[1] === "function");
+    defaultFactories.set(mapper, found);
+  }
+  return found;
+}
 
 interface PendingModel {
   readonly registry: Registry;
   readonly table: Table;
-  readonly defaults: readonly (readonly [string, () => unknown])[];
   claimedBy: MappedClass | undefined;
 }
 
@@ -219,17 +280,18 @@ function claim(cls: MappedClass, options: MapperOptions = {}): Mapper | undefine
 _setDeclarativeHook((cls) => claim(cls));
 
 function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry, table: Table<D, TB>): ModelClass<D, TB> {
-  const defaults = Object.entries(table.c)
-    .map(([key, col]) => [key, ((col as { definition: AnyColumnDef }).definition.options as MappedColumnOptions).defaultFactory] as const)
-    .filter((entry): entry is readonly [string, () => unknown] => typeof entry[1] === "function");
-  const pending: PendingModel = { registry, table: table as unknown as Table, defaults, claimedBy: undefined };
+  const pending: PendingModel = { registry, table: table as unknown as Table, claimedBy: undefined };
   class Model {
     static readonly table = table;
     static readonly c = table.c;
     constructor(values?: Readonly<Record<string, unknown>>) {
       const mapper = mapperOf(new.target) as Mapper;
       const state = stateOf(this) ?? attachState(this, mapper);
-      for (const [key, factory] of defaults) if (values?.[key] === undefined) state.set(key, factory());
+      const defaults = defaultFactoriesOf(mapper);
+      for (let i = 0; i < defaults.length; i++) {
+        const [key, factory] = defaults[i] as readonly [string, () => unknown];
+        if (values?.[key] === undefined) state.set(key, factory());
+      }
       if (mapper.polymorphicOn !== undefined && mapper.polymorphicIdentity !== undefined) state.dict[mapper.polymorphicOn] = mapper.polymorphicIdentity;
       if (values === undefined) return;
       const dict = state.dict;
@@ -254,13 +316,36 @@ function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry,
       }
       claim(this, { polymorphicOn: options.on, polymorphicIdentity: options.identity });
     }
-    static inherit(this: MappedClass, options: { identity: unknown }): void {
-      const parent = mapperOf(Object.getPrototypeOf(this) as MappedClass);
+    static inherit(this: MappedClass, options: InheritOptions): void {
+      const direct = Object.getPrototypeOf(this) as MappedClass;
+      const parent = mapperOf(direct);
       if (parent === undefined || parent.polymorphicOn === undefined) {
         throw new ArgumentError(`${this.name}.inherit(): its base class must be a mapped model with this.polymorphic({ on, identity }).`);
       }
-      const mapper = new Mapper(parent.registry, this, parent.table, { inherits: parent, polymorphicIdentity: options.identity });
+      // Extending Parent.joined(...) names the subclass's own table; extending Parent itself, the parent's.
+      const own = Object.hasOwn(direct, JOINED_TABLE) ? (direct as unknown as { [JOINED_TABLE]: Table })[JOINED_TABLE] : undefined;
+      const table = own ?? parent.table;
+      const options_: MapperOptions = { inherits: parent, polymorphicIdentity: options.identity };
+      if (options.polymorphicLoad !== undefined) {
+        if (own === undefined) throw new ArgumentError(`${this.name}.inherit(): polymorphicLoad is for joined-table inheritance (extend ${parent.name}.joined(table, columns)).`);
+        (options_ as { polymorphicLoad?: "selectin" }).polymorphicLoad = options.polymorphicLoad;
+      }
+      const mapper = new Mapper(parent.registry, this, table, options_);
       parent.registry._add(mapper);
+    }
+    static joined(this: MappedClass, tableName: string, columns: ColumnDefs, ...items: TableArg<never>[]): MappedClass {
+      const parent = mapperOf(this);
+      if (parent === undefined || parent.class_ !== this) throw new ArgumentError(`joined() must be called on a mapped model class.`);
+      if (typeof tableName !== "string" || tableName === "") throw new ArgumentError(`${this.name}.joined() needs a table name first.`);
+      const table = new Table(tableName, parent.registry.metadata, columns as never, ...(items as never[]));
+      const c = { ...(table.c as Record<string, unknown>) };
+      for (const [key, col] of parent.columns) c[key] = col;
+      const Joined = class extends (this as unknown as new (values?: Readonly<Record<string, unknown>>) => object) {};
+      Object.defineProperty(Joined, "name", { value: `${this.name}_${tableName}` });
+      Object.defineProperty(Joined, "table", { value: table, enumerable: true });
+      Object.defineProperty(Joined, "c", { value: c, enumerable: true });
+      Object.defineProperty(Joined, JOINED_TABLE, { value: table, enumerable: false });
+      return Joined;
     }
     static relate(this: MappedClass, relationships: Readonly<Record<string, RelationshipProperty | undefined>>): void {
       const mapper = mapperOf(this);

@@ -17,7 +17,7 @@
  */
 import { ArgumentError } from "../errors/index.js";
 import type { AnySchemaColumn as AnyColumn } from "../schema/index.js";
-import { and, or, select as coreSelect, type ColumnElement, type Select } from "../sql/index.js";
+import { and, or, type ColumnElement, type Select } from "../sql/index.js";
 import { adoptCollection } from "./collections.js";
 import type { RelatedOf } from "./declarative.js";
 import { requireMapper, type ColumnSet, type MappedClass, type Mapper } from "./mapper.js";
@@ -236,7 +236,7 @@ export async function selectinLoad(ctx: LoadContext, parents: readonly InstanceS
     // else the target's own (selected again only if the mapping leaves them out).
     const keyCols = rel.pairs.map((p) => p.remote);
     const extra = keyCols.filter((c) => !targetCols.includes(c));
-    let statement = coreSelect(...(targetCols as [AnyColumn]), ...extra) as unknown as Select;
+    let statement = target._select([...targetCols, ...extra]);
     if (rel.direction === "many-to-many") {
       statement = statement.join(rel.secondary as never, and(...rel.secondaryPairs.map((p) => p.local.eq(p.remote)))) as unknown as Select;
     }
@@ -265,6 +265,39 @@ export async function selectinLoad(ctx: LoadContext, parents: readonly InstanceS
     if (values.some((v) => v === null || v === undefined)) assign(parent, rel, rel.uselist ? [] : null, overwrite);
   }
   return related;
+}
+
+/** Whether a query of `mapper` may return objects of a joined-table subclass that loads its own columns with `polymorphicLoad: "selectin"`. @internal */
+export function hasSelectinSubclass(mapper: Mapper): boolean {
+  return mapper.subclasses.some((sub) => sub.polymorphicLoad === "selectin" || hasSelectinSubclass(sub));
+}
+
+/**
+ * Joined-table inheritance: a query of a base class read only the base's
+ * columns; objects of subclasses with `polymorphicLoad: "selectin"` get their
+ * own tables' columns with one more query per subclass (`WHERE key IN (...)`,
+ * chunked). Objects already holding those attributes are left alone. @internal
+ */
+export async function loadSubclassColumns(ctx: LoadContext, states: readonly InstanceState[], queried: Mapper): Promise<void> {
+  const bySubclass = new Map<Mapper, InstanceState[]>();
+  for (const state of states) {
+    const mapper = state.mapper;
+    if (mapper === queried || mapper.polymorphicLoad !== "selectin" || mapper._parts.length <= queried._parts.length) continue;
+    const set = mapper._columnSet();
+    if (set.keys.every((k) => k in state.dict)) continue;
+    const list = bySubclass.get(mapper);
+    if (list === undefined) bySubclass.set(mapper, [state]);
+    else list.push(state);
+  }
+  for (const [mapper, group] of bySubclass) {
+    const set = mapper._columnSet();
+    const plan: ItemPlan[] = [{ kind: "entity", mapper, offset: 0, columns: set }];
+    for (let i = 0; i < group.length; i += CHUNK) {
+      const keys = group.slice(i, i + CHUNK).map((s) => (s.key as NonNullable<InstanceState["key"]>)[1]);
+      // Loading an object already in the identity map fills in the attributes it lacks.
+      await ctx.runEntities(mapper._select(set.columns).where(inCondition(mapper.primaryKey, keys)), plan, new Map());
+    }
+  }
 }
 
 /** Sets `rel` to empty for `parents` (the noload strategy). @internal */

@@ -8,6 +8,7 @@
  */
 import { ArgumentError, InvalidRequestError } from "../errors/index.js";
 import type { AnySchemaColumn as AnyColumn, AnyTable } from "../schema/index.js";
+import { and, select as coreSelect, type ColumnElement, type Select } from "../sql/index.js";
 import { instrumentAttributes } from "./attributes.js";
 import { RelationshipProperty } from "./relationship.js";
 import { attachState, stateOf, type IdentityKey, type InstanceState } from "./state.js";
@@ -28,12 +29,65 @@ export interface MapperOptions {
   readonly exclude?: readonly string[];
   /** The version counter column of optimistic concurrency (or mark a column with `version: true` in `mapped()`). */
   readonly versionColumn?: AnyColumn;
-  /** The mapper of the class this one inherits from (single-table inheritance: same table). */
+  /**
+   * The mapper of the class this one inherits from: single-table inheritance
+   * when `table` is the parent's, joined-table inheritance when it is another
+   * table whose primary key refers to the parent's (its rows extend the
+   * parent's rows).
+   */
   readonly inherits?: Mapper;
   /** The discriminator attribute of a polymorphic hierarchy (on its base mapper). */
   readonly polymorphicOn?: string;
   /** The discriminator value that names this class. */
   readonly polymorphicIdentity?: unknown;
+  /**
+   * Joined-table inheritance: `"selectin"` loads this class's own columns
+   * whenever a query of a base class returns objects of it, with one more
+   * query (`WHERE key IN (...)`) per subclass (SQLAlchemy's
+   * `polymorphic_load="selectin"`). Without it those columns are not loaded,
+   * and reading one raises until `session.refresh(obj)`.
+   */
+  readonly polymorphicLoad?: "selectin";
+}
+
+/**
+ * The key columns of a joined table, each with the parent key attribute it
+ * joins (the column's foreign key to the parent's key, else the same name).
+ */
+function linkedKeyColumns(className: string, parent: Mapper, table: AnyTable): Map<AnyColumn, string> {
+  const linked = new Map<AnyColumn, string>();
+  const own = table.primaryKey.columns as AnyColumn[];
+  for (const col of own) {
+    let key: string | undefined;
+    for (const fk of col.foreignKeys) {
+      let target: unknown;
+      try {
+        target = fk.column;
+      } catch {
+        continue; // an unresolvable target is not the parent's key
+      }
+      const found = parent.primaryKey.find((p) => p === target);
+      if (found !== undefined) key = parent.attributeOf.get(found);
+    }
+    key ??= parent.primaryKey.map((p) => parent.attributeOf.get(p) as string).find((k) => k === col.name);
+    if (key === undefined) {
+      throw new ArgumentError(
+        `${className} inherits ${parent.name} with its own table ${table.name}: primary key column ${table.name}.${col.name} must refer to ${parent.name}'s key ` +
+          `(a foreign key to ${parent.primaryKey.map((p) => `${p.table.name}.${p.name}`).join(", ")}).`,
+      );
+    }
+    linked.set(col, key);
+  }
+  if (linked.size !== parent.primaryKey.length) {
+    throw new ArgumentError(`${className}: table ${table.name} must have a primary key matching ${parent.name}'s (${parent.primaryKeyAttributes.join(", ")}) for joined-table inheritance.`);
+  }
+  for (const key of Object.keys(table.c)) {
+    const col = (table.c as Record<string, AnyColumn>)[key] as AnyColumn;
+    if (!linked.has(col) && parent.columns.has(key)) {
+      throw new ArgumentError(`${className}: column ${table.name}.${key} has the name of an attribute ${parent.name} already maps; rename one of them.`);
+    }
+  }
+  return linked;
 }
 
 /** @internal Which columns of a class a query loads, and how to read them from a row. */
@@ -44,6 +98,21 @@ export interface ColumnSet {
   readonly columns: readonly AnyColumn[];
   readonly primaryKeyIndexes: readonly number[];
   readonly fromRow: (row: readonly unknown[], offset: number) => Record<string, unknown>;
+}
+
+/**
+ * @internal One table of a mapping: the class's table, or with joined-table
+ * inheritance each table from the base down, with the attributes stored in it.
+ */
+export interface TablePart {
+  readonly table: AnyTable;
+  /** Attribute keys of this table's columns, in mapping order. */
+  readonly keys: readonly string[];
+  /** Attribute key to this table's column. */
+  readonly columns: ReadonlyMap<string, AnyColumn>;
+  /** This table's primary key columns, and their attribute keys (the same attributes in every table of a hierarchy). */
+  readonly primaryKey: readonly AnyColumn[];
+  readonly primaryKeyAttributes: readonly string[];
 }
 
 /** Raised when an object or class is used with the ORM but was never mapped. */
@@ -106,6 +175,10 @@ export class Mapper<T extends object = object> {
   readonly versionAttribute: string | undefined;
   /** @internal Column attribute keys in mapping order. */
   readonly _columnKeys: readonly string[];
+  /** @internal The tables rows of this class live in, base first (one, unless joined-table inheritance). */
+  readonly _parts: readonly TablePart[];
+  /** How a query of a base class loads this subclass's own table: `"selectin"` with one more query per subclass, else not at all. */
+  readonly polymorphicLoad: "selectin" | undefined;
 
   constructor(
     readonly registry: Registry,
@@ -118,18 +191,26 @@ export class Mapper<T extends object = object> {
     const properties = options.properties ?? {};
     for (const value of Object.values(properties)) if (!(value instanceof RelationshipProperty)) renamed.add(value);
     const excluded = new Set(options.exclude ?? []);
+    const parent = options.inherits;
+    const joinedTo = parent !== undefined && parent.table !== table ? parent : undefined;
+    // Joined-table inheritance: the parent's attributes first; this table's key columns join the parent's key attributes.
+    const linked = joinedTo === undefined ? new Map<AnyColumn, string>() : linkedKeyColumns(class_.name, joinedTo, table);
+    if (joinedTo !== undefined) {
+      for (const [key, col] of joinedTo.columns) this.#addColumn(key, col);
+      // The key columns of the tables between the base and the parent name the same key attributes here.
+      for (const [col, key] of joinedTo.attributeOf) if (!this.attributeOf.has(col)) this.attributeOf.set(col, key);
+    }
+    for (const [col, key] of linked) this.attributeOf.set(col, key);
     for (const [key, col] of Object.entries(table.c as Record<string, AnyColumn>)) {
-      if (!excluded.has(key) && !renamed.has(col)) this.#addColumn(key, col);
+      if (!excluded.has(key) && !renamed.has(col) && !linked.has(col)) this.#addColumn(key, col);
     }
     for (const [key, value] of Object.entries(properties)) {
       if (value instanceof RelationshipProperty) this.#addRelationship(key, value);
       else if (value.table !== table) throw new ArgumentError(`Property ${class_.name}.${key}: column ${String(value)} is not a column of ${table.name}.`);
       else this.#addColumn(key, value);
     }
-    this.inherits = options.inherits;
-    const parent = options.inherits;
+    this.inherits = parent;
     if (parent !== undefined) {
-      if (parent.table !== table) throw new ArgumentError(`${class_.name} inherits ${parent.name}: single-table inheritance maps the same table (joined-table inheritance is not supported yet).`);
       for (const [key, rel] of parent.relationships) this.relationships.set(key, rel);
       parent.subclasses.push(this as Mapper);
     }
@@ -143,7 +224,8 @@ export class Mapper<T extends object = object> {
       if (this.polymorphicMap.has(options.polymorphicIdentity)) throw new ArgumentError(`${class_.name}: the discriminator value ${JSON.stringify(options.polymorphicIdentity)} is taken.`);
       this.polymorphicMap.set(options.polymorphicIdentity, this as Mapper);
     }
-    this.primaryKey = table.primaryKey.columns as AnyColumn[];
+    // The identity of a row of a hierarchy is the base table's key (a joined table's key has the same values).
+    this.primaryKey = joinedTo !== undefined ? joinedTo.primaryKey : (table.primaryKey.columns as AnyColumn[]);
     if (this.primaryKey.length === 0) {
       throw new ArgumentError(`Cannot map ${class_.name} to ${table.name}: the table has no primary key (give it one, or map a table that has).`);
     }
@@ -158,8 +240,43 @@ export class Mapper<T extends object = object> {
     this.versionAttribute = versioned[0]?.[0];
     if (this.versionAttribute === "") throw new ArgumentError(`${class_.name}: the versionColumn is not a mapped column.`);
     this._columnKeys = [...this.columns.keys()];
+    this._parts = joinedTo === undefined ? [this.#part(table)] : [...joinedTo._parts.map((p) => this.#part(p.table)), this.#part(table)];
+    this.polymorphicLoad = options.polymorphicLoad;
     Object.defineProperty(class_, MAPPER, { value: this, enumerable: false });
     instrumentAttributes(this);
+  }
+
+  #part(table: AnyTable): TablePart {
+    const columns = new Map<string, AnyColumn>();
+    for (const col of Object.values(table.c as Record<string, AnyColumn>)) {
+      const key = this.attributeOf.get(col);
+      if (key !== undefined) columns.set(key, col);
+    }
+    const primaryKey = table.primaryKey.columns as AnyColumn[];
+    return { table, keys: [...columns.keys()], columns, primaryKey, primaryKeyAttributes: primaryKey.map((col) => this.attributeOf.get(col) as string) };
+  }
+
+  /** Whether rows of this class span more than one table (joined-table inheritance). */
+  get joined(): boolean {
+    return this._parts.length > 1;
+  }
+
+  /** @internal The FROM of this class's rows: its table, or its tables joined on their keys. */
+  get _from(): AnyTable {
+    let from = (this._parts[0] as TablePart).table;
+    for (let i = 1; i < this._parts.length; i++) {
+      const part = this._parts[i] as TablePart;
+      const base = this._parts[0] as TablePart;
+      const on = and(...part.primaryKey.map((col, k) => col.eq(base.primaryKey[part.primaryKeyAttributes.indexOf(base.primaryKeyAttributes[k] as string)] as never)));
+      from = from.join(part.table, on as ColumnElement<boolean, string>) as unknown as AnyTable;
+    }
+    return from;
+  }
+
+  /** @internal A Core SELECT of `columns` from this class's rows (its tables joined when there are several). */
+  _select(columns: readonly AnyColumn[]): Select {
+    const statement = coreSelect(...(columns as [AnyColumn])) as unknown as Select;
+    return this.joined ? (statement.selectFrom(this._from as never) as Select) : statement;
   }
 
   /** The root mapper of this class's hierarchy (itself without inheritance): it keys the identity map. */

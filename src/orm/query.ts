@@ -237,6 +237,8 @@ export function select<const Items extends readonly OrmItem[]>(...items: Items):
     }
   }
   let statement = coreSelect(...columns) as unknown as Select;
+  // Joined-table inheritance: a subclass's rows are its tables joined on their keys.
+  for (const item of plan) if (item.kind === "entity" && item.mapper.joined) statement = statement.selectFrom(item.mapper._from as never) as Select;
   // A subclass of single-table inheritance: only rows whose discriminator names it (or its subclasses).
   for (const item of plan) {
     if (item.kind === "entity" && item.mapper.inherits !== undefined && item.mapper.polymorphicOn !== undefined) {

@@ -13,7 +13,7 @@ import type { AnySchemaColumn as AnyColumn, AnyTable } from "../schema/index.js"
 import { describeInstance, instanceState } from "./attributes.js";
 import { requireMapper, type ColumnSet, type MappedClass, type Mapper } from "./mapper.js";
 import { adoptCollection } from "./collections.js";
-import { LoadTree, noLoad, selectinLoad, type LoadContext, type RelationshipKey } from "./loading.js";
+import { LoadTree, hasSelectinSubclass, loadSubclassColumns, noLoad, selectinLoad, type LoadContext, type RelationshipKey } from "./loading.js";
 import { OrmSelect, select as ormSelect, type ItemPlan } from "./query.js";
 import type { Cascade, RelationshipProperty } from "./relationship.js";
 import { describeKey, identityToken, relatedObjects, stateOf, type InstanceState, type InstanceStatus, type StateOwner } from "./state.js";
@@ -1055,7 +1055,7 @@ export class Session implements StateOwner, AsyncDisposable {
     const aliases = { next: 0 };
     plan.forEach((item, index) => {
       if (item.kind !== "entity") return;
-      statement = planJoined(statement, joined, { slot: index, mapper: item.mapper, from: item.mapper.table as AnyTable, tree: trees.get(item.mapper) ?? NO_TREE, depth: 0 }, plan.length, aliases);
+      statement = planJoined(statement, joined, { slot: index, mapper: item.mapper, from: undefined, tree: trees.get(item.mapper) ?? NO_TREE, depth: 0 }, plan.length, aliases);
     });
     if (joined.some((j) => j.rel.uselist && !j.contains) && (statement.state.limit !== undefined || statement.state.offset !== undefined)) {
       throw new InvalidRequestError("joinedload of a collection cannot be combined with LIMIT or OFFSET (the limit would cut collections); use selectinload.");
@@ -1067,6 +1067,10 @@ export class Session implements StateOwner, AsyncDisposable {
       if (joined.some((j) => j.rel.uselist)) rows = new OrmResult(rows).unique().rows;
     }
     const ctx: LoadContext = { runEntities: (stmt, p, t) => this.#runEntities(conn, stmt, p, t, populateExisting) };
+    for (let index = 0; index < plan.length; index++) {
+      const item = plan[index] as ItemPlan;
+      if (item.kind === "entity" && hasSelectinSubclass(item.mapper)) await loadSubclassColumns(ctx, distinctStates(rows.map((row) => row[index])), item.mapper);
+    }
     for (let index = 0; index < plan.length; index++) {
       const item = plan[index] as ItemPlan;
       if (item.kind !== "entity" || !needsPostLoad(item.mapper, trees.get(item.mapper) ?? NO_TREE)) continue;
@@ -1302,7 +1306,7 @@ export class Session implements StateOwner, AsyncDisposable {
       const conn = await this.#connection();
       const keyValues = (state.key as NonNullable<InstanceState["key"]>)[1];
       const where = and(...mapper.primaryKey.map((col, i) => col.eq(keyValues[i] as never)));
-      const rows = (await conn.execute(coreSelect(...(keys.map((k) => mapper.columns.get(k)) as [AnyColumn])).where(where)))._takeRows();
+      const rows = (await conn.execute(mapper._select(keys.map((k) => mapper.columns.get(k) as AnyColumn)).where(where)))._takeRows();
       if (rows.length === 0) throw new InvalidRequestError(`Could not refresh ${describeInstance(obj, mapper)}: its row no longer exists.`);
       const row = rows[0] as unknown[];
       keys.forEach((key, i) => {
@@ -1439,8 +1443,8 @@ interface JoinedPlan {
 interface JoinParent {
   readonly slot: number;
   readonly mapper: Mapper;
-  /** The parent's FROM element: its table, or the alias it was joined under. */
-  readonly from: AnyTable;
+  /** The alias the parent was joined under; `undefined` for an entity of the query itself (its own tables). */
+  readonly from: AnyTable | undefined;
   readonly tree: LoadTree;
   readonly depth: number;
 }
@@ -1448,8 +1452,8 @@ interface JoinParent {
 /** Joined loaders nest at most this deep when only `lazy: "joined"` defaults ask for them (self-referential ones once). */
 const DEFAULT_JOIN_DEPTH = 3;
 
-function aliasColumn(from: AnyTable, col: AnyColumn): AnyColumn {
-  return (from === col.table ? col : (from.c as Record<string, AnyColumn>)[col.name]) as AnyColumn;
+function aliasColumn(from: AnyTable | undefined, col: AnyColumn): AnyColumn {
+  return (from === undefined || from === col.table ? col : (from.c as Record<string, AnyColumn>)[col.name]) as AnyColumn;
 }
 
 /** Adds the LEFT OUTER JOINs and columns of the joined loaders below `parent` to `statement`. */
@@ -1461,6 +1465,9 @@ function planJoined(statement: Select, joined: JoinedPlan[], parent: JoinParent,
     if (given === undefined && (parent.depth >= DEFAULT_JOIN_DEPTH || (rel.mapper === parent.mapper && parent.depth > 0))) continue;
     const target = rel.mapper;
     const contains = strategy === "contains";
+    if (!contains && target.joined) {
+      throw new InvalidRequestError(`joinedload(${rel.describe()}): ${target.name} spans several tables (joined-table inheritance); load it with selectinload.`);
+    }
     // containsEager reads the rows of a join the query wrote; joinedload writes its own join under a new alias.
     const alias = contains
       ? ((parent.tree.children.get(rel.key)?.from as AnyTable | undefined) ?? (target.table as AnyTable))

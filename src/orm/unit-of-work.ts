@@ -18,10 +18,10 @@
  */
 import type { Connection } from "../engine/index.js";
 import { StaleDataError } from "../errors/index.js";
-import type { AnySchemaColumn as AnyColumn } from "../schema/index.js";
+import type { AnySchemaColumn as AnyColumn, AnyTable } from "../schema/index.js";
 import { ClauseElement, and, bindparam, delete_, insert, select as coreSelect, update, type ColumnElement, type CompiledSQL } from "../sql/index.js";
-import { groupBy } from "../util/index.js";
-import type { Mapper } from "./mapper.js";
+import { groupBy, topologicalSort } from "../util/index.js";
+import type { Mapper, TablePart } from "./mapper.js";
 import type { RelationshipProperty } from "./relationship.js";
 import { NO_VALUE, relatedObjects, stateOf, type InstanceState } from "./state.js";
 
@@ -132,13 +132,39 @@ function consecutiveRuns<T, K>(items: readonly T[], key: (item: T) => K): T[][] 
   return runs;
 }
 
-/** The order of mappers: by their tables' position in the MetaData's dependency order. */
+/** The tables `table`'s foreign keys refer to (those that resolve). */
+function referredTables(table: AnyTable): AnyTable[] {
+  const out: AnyTable[] = [];
+  for (const fk of table.foreignKeyConstraints) {
+    try {
+      out.push(fk.referredTable);
+    } catch {
+      // a target outside the MetaData orders nothing here
+    }
+  }
+  return out;
+}
+
+/**
+ * The order of mappers: a mapper whose tables refer to another mapper's
+ * tables comes after it (a joined-table subclass spans several tables), ties
+ * kept in the MetaData's table order.
+ */
 function mapperOrder(states: readonly InstanceState[]): Mapper[] {
   const mappers = [...new Set(states.map((s) => s.mapper))];
   const metadata = mappers[0]?.table.metadata;
-  if (metadata === undefined) return mappers;
+  if (metadata === undefined || mappers.length === 1) return mappers;
   const position = new Map(metadata.sortedTables.map((t, i) => [t, i]));
-  return mappers.sort((a, b) => (position.get(a.table) ?? 0) - (position.get(b.table) ?? 0));
+  const last = (m: Mapper) => Math.max(...m._parts.map((p) => position.get(p.table) ?? 0));
+  mappers.sort((a, b) => last(a) - last(b));
+  const edges: [Mapper, Mapper][] = [];
+  for (const after of mappers) {
+    const own = new Set(after._parts.map((p) => p.table));
+    const referenced = new Set(after._parts.flatMap((p) => referredTables(p.table)).filter((t) => !own.has(t)));
+    for (const before of mappers) if (before !== after && before._parts.some((p) => referenced.has(p.table as never))) edges.push([before, after]);
+  }
+  const { sorted, cyclic } = topologicalSort(mappers, edges);
+  return [...sorted, ...cyclic];
 }
 
 /** Copies the key values of related objects into foreign-key attributes, just before a row is written. */
@@ -261,26 +287,26 @@ interface PreparedInsert {
   readonly keyOf: readonly string[];
 }
 
-const PREPARED_PER_MAPPER = 64;
-const prepared = new WeakMap<object, WeakMap<Mapper, Map<string, PreparedInsert>>>();
+const PREPARED_PER_TABLE = 64;
+const prepared = new WeakMap<object, WeakMap<TablePart, Map<string, PreparedInsert>>>();
 
-/** The compiled INSERT of `rows` rows setting `present` and returning `fetch`, from the cache of this dialect and mapper. */
-function prepareInsert(conn: Connection, mapper: Mapper, present: readonly string[], fetch: readonly string[], rows: number): PreparedInsert | undefined {
-  const byDialect = prepared.get(conn.engine.dialect) ?? new WeakMap<Mapper, Map<string, PreparedInsert>>();
+/** The compiled INSERT of `rows` rows setting `present` and returning `fetch`, from the cache of this dialect and table of a mapping. */
+function prepareInsert(conn: Connection, part: TablePart, present: readonly string[], fetch: readonly string[], rows: number): PreparedInsert | undefined {
+  const byDialect = prepared.get(conn.engine.dialect) ?? new WeakMap<TablePart, Map<string, PreparedInsert>>();
   prepared.set(conn.engine.dialect, byDialect);
-  const cache = byDialect.get(mapper) ?? new Map<string, PreparedInsert>();
-  byDialect.set(mapper, cache);
+  const cache = byDialect.get(part) ?? new Map<string, PreparedInsert>();
+  byDialect.set(part, cache);
   const signature = `${present.join(",")}|${fetch.join(",")}|${rows}`;
   const hit = cache.get(signature);
   if (hit !== undefined) return hit;
-  const columns = present.map((key) => mapper.columns.get(key) as AnyColumn);
+  const columns = present.map((key) => part.columns.get(key) as AnyColumn);
   const values = Array.from({ length: rows }, (_, r) => {
     const row: Record<string, unknown> = {};
     columns.forEach((col, c) => (row[col.name] = bindparam(`v${r}_${c}`, col.type)));
     return row;
   });
-  let stmt = insert(mapper.table).values((present.length === 0 ? values.map(() => ({})) : values) as never);
-  if (fetch.length > 0) stmt = stmt.returning(...(fetch.map((key) => mapper.columns.get(key)) as [AnyColumn])) as never;
+  let stmt = insert(part.table).values((present.length === 0 ? values.map(() => ({})) : values) as never);
+  if (fetch.length > 0) stmt = stmt.returning(...(fetch.map((key) => part.columns.get(key)) as [AnyColumn])) as never;
   const compiled = conn.engine.compile(stmt);
   // Client-side defaults computed per execution would need their own values: such a table takes the general path.
   if (compiled.generated !== undefined && Object.keys(compiled.generated).length > 0) return undefined;
@@ -292,24 +318,29 @@ function prepareInsert(conn: Connection, mapper: Mapper, present: readonly strin
     rowOf[i] = Number(match[1]);
     keyOf.push(present[Number(match[2])] as string);
   }
-  if (cache.size >= PREPARED_PER_MAPPER) cache.delete(cache.keys().next().value as string);
+  if (cache.size >= PREPARED_PER_TABLE) cache.delete(cache.keys().next().value as string);
   const entry = { compiled, rowOf, keyOf };
   cache.set(signature, entry);
   return entry;
 }
 
+/** Inserts the rows of `states` (same columns set) into every table of their mapping, base table first. */
 async function insertGroup(conn: Connection, mapper: Mapper, states: readonly InstanceState[], caps: FlushCapabilities, journal: FlushJournal): Promise<void> {
-  const table = mapper.table;
+  for (const part of mapper._parts) await insertRows(conn, mapper, part, states, caps, journal);
+}
+
+async function insertRows(conn: Connection, mapper: Mapper, part: TablePart, states: readonly InstanceState[], caps: FlushCapabilities, journal: FlushJournal): Promise<void> {
+  const table = part.table;
   const first = states[0] as InstanceState;
-  const present = mapper._columnKeys.filter((key) => first.dict[key] !== undefined);
+  const present = part.keys.filter((key) => first.dict[key] !== undefined);
   const autoincrement = table.autoincrementColumn;
-  const fetch = mapper._columnKeys.filter((key) => first.dict[key] === undefined && generatedOnInsert(mapper.columns.get(key) as AnyColumn, autoincrement));
+  const fetch = part.keys.filter((key) => first.dict[key] === undefined && generatedOnInsert(part.columns.get(key) as AnyColumn, autoincrement));
   const rowOf = (state: InstanceState) => {
     const row: Record<string, unknown> = {};
-    for (const key of present) row[(mapper.columns.get(key) as AnyColumn).name] = state.dict[key];
+    for (const key of present) row[(part.columns.get(key) as AnyColumn).name] = state.dict[key];
     return row;
   };
-  const fetchColumns = fetch.map((key) => mapper.columns.get(key) as AnyColumn);
+  const fetchColumns = fetch.map((key) => part.columns.get(key) as AnyColumn);
   const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, present.length))));
 
   if (present.length === 0 && (caps.returning || fetch.length === 0)) {
@@ -329,7 +360,7 @@ async function insertGroup(conn: Connection, mapper: Mapper, states: readonly In
   if (caps.returning || fetch.length === 0) {
     for (let i = 0; i < states.length; i += perStatement) {
       const chunk = states.slice(i, i + perStatement);
-      const ready = prepareInsert(conn, mapper, present, fetch, chunk.length);
+      const ready = prepareInsert(conn, part, present, fetch, chunk.length);
       let rows: unknown[][];
       if (ready !== undefined) {
         const values = new Array<unknown>(ready.rowOf.length);
@@ -361,15 +392,14 @@ async function insertGroup(conn: Connection, mapper: Mapper, states: readonly In
     }
   }
   const rest = fetch.filter((key) => key !== keyAttr);
-  if (rest.length > 0) await fetchByKey(conn, mapper, states, rest, journal);
+  if (rest.length > 0) await fetchByKey(conn, part, states, rest, journal);
 }
 
-/** Reads `keys` of `states` by primary key (for databases without RETURNING). */
-async function fetchByKey(conn: Connection, mapper: Mapper, states: readonly InstanceState[], keys: readonly string[], journal: FlushJournal): Promise<void> {
-  const pk = mapper.primaryKey;
+/** Reads `keys` of `states` from one table of their mapping by primary key (for databases without RETURNING). */
+async function fetchByKey(conn: Connection, part: TablePart, states: readonly InstanceState[], keys: readonly string[], journal: FlushJournal): Promise<void> {
   for (const state of states) {
-    const where = and(...pk.map((col) => col.eq(state.dict[mapper.attributeOf.get(col) as string] as never)));
-    const row = (await conn.execute(coreSelect(...(keys.map((k) => mapper.columns.get(k)) as [AnyColumn])).where(where))).first();
+    const where = and(...part.primaryKey.map((col, i) => col.eq(state.dict[part.primaryKeyAttributes[i] as string] as never)));
+    const row = (await conn.execute(coreSelect(...(keys.map((k) => part.columns.get(k)) as [AnyColumn])).where(where))).first();
     if (row === null) continue;
     const values = row._tuple() as unknown[];
     keys.forEach((key, k) => journal.write(state, key, values[k]));
@@ -377,12 +407,12 @@ async function fetchByKey(conn: Connection, mapper: Mapper, states: readonly Ins
   }
 }
 
-/** The WHERE of one row by key (and version): `pk = :pk_0 AND ...`, with the old values bound per row. */
-function rowWhere(mapper: Mapper): ColumnElement<boolean> {
-  const conditions = mapper.primaryKey.map((col, i) => col.eq(bindparam(`pk_${i}`, col.type) as never));
+/** The WHERE of one row of a table by key (and version, in the table that holds it): `pk = :pk_0 AND ...`, with the old values bound per row. */
+function rowWhere(mapper: Mapper, part: TablePart): ColumnElement<boolean> {
+  const conditions = part.primaryKey.map((col, i) => col.eq(bindparam(`pk_${mapper.primaryKeyAttributes.indexOf(part.primaryKeyAttributes[i] as string)}`, col.type) as never));
   const version = mapper.versionAttribute;
-  if (version !== undefined) {
-    const col = mapper.columns.get(version) as AnyColumn;
+  if (version !== undefined && part.columns.has(version)) {
+    const col = part.columns.get(version) as AnyColumn;
     conditions.push(col.eq(bindparam("version_old", col.type) as never));
   }
   return and(...conditions);
@@ -420,33 +450,43 @@ async function updateStates(conn: Connection, mapper: Mapper, states: readonly I
   }
   for (const group of groupBy(work, ([, changed]) => changed.join("\u0000")).values()) {
     const changed = (group[0] as [InstanceState, string[]])[1];
-    const values: Record<string, unknown> = {};
-    for (const key of changed) {
-      const col = mapper.columns.get(key) as AnyColumn;
-      values[col.name] = bindparam(`set_${col.name}`, col.type);
+    // Joined-table inheritance: one UPDATE per table that holds a changed column, base table first.
+    for (const part of mapper._parts) {
+      const here = changed.filter((key) => part.columns.has(key));
+      if (here.length === 0) continue;
+      await updateRows(conn, mapper, part, group, here);
     }
-    const stmt = update(mapper.table).where(rowWhere(mapper)).values(values as never);
-    const paramSets = group.map(([state]) => {
-      const params: Record<string, unknown> = {};
-      for (const key of changed) params[`set_${(mapper.columns.get(key) as AnyColumn).name}`] = state.dict[key];
-      whereParams(state, params);
-      return params;
-    });
-    const result = await conn.execute(stmt, paramSets.length === 1 ? (paramSets[0] as Record<string, unknown>) : paramSets);
-    // A SQL-expression onUpdate (added by Core) or a server one made a value the object does not know: expire it.
-    const unknownNow = [...mapper.columns].filter(([key, col]) => !changed.includes(key) && (optionsOf(col).onUpdate instanceof ClauseElement || optionsOf(col).serverOnUpdate !== undefined));
-    for (const [state] of group) {
-      for (const [key] of unknownNow) {
-        delete state.dict[key];
-        (state.expired ??= new Set()).add(key);
-      }
+  }
+}
+
+async function updateRows(conn: Connection, mapper: Mapper, part: TablePart, group: readonly [InstanceState, string[]][], changed: readonly string[]): Promise<void> {
+  const version = mapper.versionAttribute;
+  const values: Record<string, unknown> = {};
+  for (const key of changed) {
+    const col = part.columns.get(key) as AnyColumn;
+    values[col.name] = bindparam(`set_${col.name}`, col.type);
+  }
+  const stmt = update(part.table).where(rowWhere(mapper, part)).values(values as never);
+  const paramSets = group.map(([state]) => {
+    const params: Record<string, unknown> = {};
+    for (const key of changed) params[`set_${(part.columns.get(key) as AnyColumn).name}`] = state.dict[key];
+    whereParams(state, params);
+    return params;
+  });
+  const result = await conn.execute(stmt, paramSets.length === 1 ? (paramSets[0] as Record<string, unknown>) : paramSets);
+  // A SQL-expression onUpdate (added by Core) or a server one made a value the object does not know: expire it.
+  const unknownNow = [...part.columns].filter(([key, col]) => !changed.includes(key) && (optionsOf(col).onUpdate instanceof ClauseElement || optionsOf(col).serverOnUpdate !== undefined));
+  for (const [state] of group) {
+    for (const [key] of unknownNow) {
+      delete state.dict[key];
+      (state.expired ??= new Set()).add(key);
     }
-    if (result.rowcount !== group.length) {
-      throw new StaleDataError(
-        `UPDATE statement on table '${mapper.table.name}' expected to update ${group.length} row(s); ${result.rowcount} were matched.` +
-          (version === undefined ? "" : " The row was changed or deleted by another transaction since it was loaded (version check)."),
-      );
-    }
+  }
+  if (result.rowcount !== group.length) {
+    throw new StaleDataError(
+      `UPDATE statement on table '${part.table.name}' expected to update ${group.length} row(s); ${result.rowcount} were matched.` +
+        (version === undefined ? "" : " The row was changed or deleted by another transaction since it was loaded (version check)."),
+    );
   }
 }
 
@@ -454,20 +494,24 @@ async function deleteStates(conn: Connection, mapper: Mapper, states: readonly I
   const selfReferential = [...mapper.relationships.values()].some((r) => r.direction === "many-to-one" && r.mapper === mapper);
   // Children of a self-referential table go first: reverse the insert batches.
   const ordered = selfReferential ? dependencyBatches(mapper, states).reverse().flat() : states;
-  const stmt = delete_(mapper.table).where(rowWhere(mapper));
   const paramSets = ordered.map((state) => {
     const params: Record<string, unknown> = {};
     whereParams(state, params);
     return params;
   });
   const batches = selfReferential ? paramSets.map((p) => [p]) : [paramSets];
-  let matched = 0;
-  for (const batch of batches) {
-    const result = await conn.execute(stmt, batch.length === 1 ? (batch[0] as Record<string, unknown>) : batch);
-    matched += result.rowcount;
-  }
-  if (matched !== states.length) {
-    throw new StaleDataError(`DELETE statement on table '${mapper.table.name}' expected to delete ${states.length} row(s); only ${matched} were matched.`);
+  // Joined-table inheritance: the subclass's rows go before the rows they extend.
+  const parts = [...mapper._parts].reverse();
+  for (const part of parts) {
+    const stmt = delete_(part.table).where(rowWhere(mapper, part));
+    let matched = 0;
+    for (const batch of batches) {
+      const result = await conn.execute(stmt, batch.length === 1 ? (batch[0] as Record<string, unknown>) : batch);
+      matched += result.rowcount;
+    }
+    if (matched !== states.length) {
+      throw new StaleDataError(`DELETE statement on table '${part.table.name}' expected to delete ${states.length} row(s); only ${matched} were matched.`);
+    }
   }
 }
 

@@ -17,6 +17,7 @@ import { LoadTree, hasSelectinSubclass, loadSubclassColumns, noLoad, selectinLoa
 import { OrmSelect, select as ormSelect, type ItemPlan } from "./query.js";
 import type { Cascade, RelationshipProperty } from "./relationship.js";
 import { describeKey, identityToken, relatedObjects, stateOf, type InstanceState, type InstanceStatus, type StateOwner } from "./state.js";
+import { IdentityMap, PendingSet } from "./identity-map.js";
 import { FlushJournal, executeFlush, type LinkChange } from "./unit-of-work.js";
 
 /** The options of a Session. */
@@ -194,8 +195,8 @@ function restoreState(snapshot: StateSnapshot): void {
 
 interface SessionSnapshot {
   readonly states: StateSnapshot[];
-  readonly identity: Map<Mapper, Map<unknown, InstanceState>>;
-  readonly pending: Set<InstanceState>;
+  readonly identity: Map<Mapper, IdentityMap>;
+  readonly pending: readonly InstanceState[];
   readonly dirty: Set<InstanceState>;
   readonly deleted: Set<InstanceState>;
   readonly insertedInTransaction: readonly InstanceState[];
@@ -228,8 +229,8 @@ export class Session implements StateOwner, AsyncDisposable {
   readonly expireOnCommit: boolean;
   readonly autobegin: boolean;
   #conn: Connection | undefined;
-  #identity = new Map<Mapper, Map<unknown, InstanceState>>();
-  #pending = new Set<InstanceState>();
+  #identity = new Map<Mapper, IdentityMap>();
+  #pending = new PendingSet();
   #dirty = new Set<InstanceState>();
   #deleted = new Set<InstanceState>();
   /** Rows inserted or deleted in the current transaction: a rollback makes them transient again, or persistent again. */
@@ -270,10 +271,10 @@ export class Session implements StateOwner, AsyncDisposable {
   }
 
   /** The identity map of a class hierarchy (subclasses share their base's, so a key names one object whatever its class). */
-  #mapFor(mapper: Mapper): Map<unknown, InstanceState> {
+  #mapFor(mapper: Mapper): IdentityMap {
     const base = mapper.base;
     let map = this.#identity.get(base);
-    if (map === undefined) this.#identity.set(base, (map = new Map()));
+    if (map === undefined) this.#identity.set(base, (map = new IdentityMap()));
     return map;
   }
 
@@ -436,7 +437,7 @@ export class Session implements StateOwner, AsyncDisposable {
     this.#pending.forEach(detach);
     this.#deleted.forEach(detach);
     this.#identity = new Map();
-    this.#pending = new Set();
+    this.#pending = new PendingSet();
     this.#dirty = new Set();
     this.#deleted = new Set();
   }
@@ -610,8 +611,8 @@ export class Session implements StateOwner, AsyncDisposable {
     for (const state of this.#deleted) if (state.removed) states.push(snapshotState(state));
     return {
       states,
-      identity: new Map([...this.#identity].map(([mapper, map]) => [mapper, new Map(map)])),
-      pending: new Set(this.#pending),
+      identity: new Map([...this.#identity].map(([mapper, map]) => [mapper, map.clone()])),
+      pending: [...this.#pending],
       dirty: new Set(this.#dirty),
       deleted: new Set(this.#deleted),
       insertedInTransaction: this.#insertedInTransaction.slice(),
@@ -633,7 +634,7 @@ export class Session implements StateOwner, AsyncDisposable {
     }
     for (const s of snapshot.states) restoreState(s);
     this.#identity = snapshot.identity;
-    this.#pending = snapshot.pending;
+    this.#pending = PendingSet.from(snapshot.pending);
     this.#dirty = snapshot.dirty;
     this.#deleted = snapshot.deleted;
     this.#insertedInTransaction = snapshot.insertedInTransaction.slice();
@@ -704,7 +705,7 @@ export class Session implements StateOwner, AsyncDisposable {
       if (state.key !== undefined) this.#mapFor(state.mapper).set(identityToken(state.key[1]), state);
     }
     for (const state of this.#deleted) state.deleted = false;
-    this.#pending = new Set();
+    this.#pending = new PendingSet();
     this.#deleted = new Set();
     this.#dirty = new Set();
     this.#insertedInTransaction = [];

@@ -47,6 +47,10 @@ export class InstanceState {
   removed = false;
   /** Attributes whose values the database made at INSERT (keys, server defaults): forgotten if that INSERT is rolled back. */
   generated: readonly string[] | undefined;
+  /** @internal The mark of the session's pending set holding this state, and its slot there (see PendingSet). */
+  _pendingIn: object | undefined = undefined;
+  /** @internal */
+  _pendingSlot = 0;
 
   constructor(
     readonly mapper: Mapper,

@@ -7,7 +7,7 @@
  *   npm run quick                    # --quick: 1 warm-up + 3 timed rounds, W7 with 100,000 rows
  *   node --import tsx src/harness.ts --only=sqlite --adapters=raw-sqlite,athanor-orm-sqlite --workloads=W1,W5
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -192,6 +192,7 @@ const results: Results = {
   adapters: [],
   samples: [],
   seconds: 0,
+  uptime: execFileSync("uptime", { encoding: "utf8" }),
 };
 for (const backend of ["pg", "sqlite"] as const) {
   if (only !== undefined && only !== backend) continue;

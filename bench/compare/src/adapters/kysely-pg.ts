@@ -1,6 +1,7 @@
 /** Kysely on pg (PostgresDialect with pg-cursor for stream()): hand-written eager loading (two queries + Map), CASE update. */
 import pg from "pg";
 import Cursor from "pg-cursor";
+import { dateAsText } from "./raw-pg.js";
 import { Kysely, PostgresDialect, sql, type Generated, type Insertable } from "kysely";
 import { PG_URL, W5_AUTHORS, W6_AUTHOR, W7_BATCH, centsToPrice, type Adapter, type NewAuthor, type NewBook, type RssProbe } from "../common.js";
 
@@ -12,7 +13,7 @@ interface DB {
 }
 
 export async function create(): Promise<Adapter> {
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: PG_URL, max: 1 }), cursor: Cursor }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: PG_URL, max: 1, types: dateAsText }), cursor: Cursor }) });
   return {
     w1: () => db.selectFrom("book").selectAll().execute(),
     w2: (id) => db.selectFrom("author").selectAll().where("id", "=", id).executeTakeFirst(),

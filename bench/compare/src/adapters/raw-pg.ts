@@ -1,4 +1,4 @@
-/** Raw `pg`: a Pool of one connection, rows as objects (the library's defaults), hand-written SQL. */
+/** Raw `pg`: a Pool of one connection, rows as objects (the library's defaults but `date` kept as text), hand-written SQL. */
 import pg from "pg";
 import Cursor from "pg-cursor";
 import { PG_URL, W5_AUTHORS, W6_AUTHOR, W7_BATCH, centsToPrice, type Adapter, type NewAuthor, type NewBook, type RssProbe } from "../common.js";
@@ -16,8 +16,13 @@ export function valuesList(rows: number, width: number): string {
   return parts.join(", ");
 }
 
+/** `date` (OID 1082) stays "YYYY-MM-DD" text, as Athanor and most ORMs return it (pg's default makes a local-midnight Date). */
+export const dateAsText: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === 1082 ? (v: string) => v : pg.types.getTypeParser(oid, format))) as pg.CustomTypesConfig["getTypeParser"],
+};
+
 export async function create(): Promise<Adapter> {
-  const pool = new pg.Pool({ connectionString: PG_URL, max: 1 });
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 1, types: dateAsText });
   const booksOf = new Map<unknown, unknown[]>();
   return {
     w1: async () => (await pool.query("SELECT id, author_id, title, pages, price, published, tags FROM book")).rows,

@@ -5,7 +5,12 @@ import { PG_URL, W5_AUTHORS, W6_AUTHOR, W7_BATCH, centsToPrice, type Adapter, ty
 const CHUNK = 1_000;
 
 export async function create(): Promise<Adapter> {
-  const sql = postgres(PG_URL, { max: 1, onnotice: () => {} });
+  // `date` (OID 1082) stays "YYYY-MM-DD" text, as Athanor and most ORMs return it (postgres.js's default makes a Date).
+  const sql = postgres(PG_URL, {
+    max: 1,
+    onnotice: () => {},
+    types: { dateText: { to: 1082, from: [1082], serialize: (x: string) => x, parse: (x: string) => x } },
+  });
   return {
     w1: async () => await sql`SELECT id, author_id, title, pages, price, published, tags FROM book`,
     w2: async (id) => (await sql`SELECT id, name, email, created_at, score FROM author WHERE id = ${id}`)[0],

@@ -182,6 +182,14 @@ export class ScalarResult<V> implements Iterable<V> {
     if (this.values.length > 1) throw new MultipleResultsFound();
     return this.first();
   }
+  /**
+   * The values without repeats (the first of each kept, in order; objects
+   * compared by identity): the parents of a `joinedload` of a collection
+   * come once per child row otherwise.
+   */
+  unique(): ScalarResult<V> {
+    return new ScalarResult([...new Set(this.values)]);
+  }
   [Symbol.iterator](): Iterator<V> {
     return this.values[Symbol.iterator]();
   }

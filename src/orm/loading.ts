@@ -249,7 +249,7 @@ export async function selectinLoad(ctx: LoadContext, parents: readonly InstanceS
     const rows = await ctx.runEntities(statement, plan, trees);
     for (const row of rows) {
       const obj = row[0] as object;
-      const k = identityToken(row.slice(1));
+      const k = row.length === 2 ? row[1] : identityToken(row.slice(1)); // a one-column key is its own token
       const list = found.get(k);
       if (list === undefined) found.set(k, [obj]);
       else list.push(obj);

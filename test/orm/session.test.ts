@@ -207,6 +207,18 @@ describeEachBackend("Session", (ctx) => {
     expect(await count("categories")).toBe(0);
   });
 
+  it("makes scalars unique by identity when a join repeats an entity", async () => {
+    await using session = SessionFactory();
+    const author = new Author({ name: "uniq" });
+    author.books.push(new Book({ title: "u1" }), new Book({ title: "u2" }));
+    session.add(author);
+    await session.flush();
+    const repeated = await session.scalars(select(Author).join(Book).where(Author.c.name.eq("uniq")));
+    expect(repeated.all()).toEqual([author, author]);
+    expect(repeated.unique().all()).toEqual([author]);
+    await session.rollback();
+  });
+
   it("copies a parent's key into the children of its collection", async () => {
     await using session = SessionFactory();
     const author = new Author({ name: "d" });

@@ -3,7 +3,7 @@
  * when the scope ends; concurrent scopes isolated from each other with
  * interleaved awaits; transaction propagation (REQUIRED, NESTED, REQUIRES_NEW).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import { Integer, InvalidRequestError, String, createEngine, delete_, func, select as coreSelect, type Engine } from "athanor";
 import { Session, declarativeBase, mapped, select, sessionmaker } from "athanor/orm";
 import { Propagation, scopedSession, transactional, type ScopedSession } from "athanor/ext";
@@ -163,6 +163,17 @@ describe("scopedSession without a database round trip", () => {
       ),
     );
     expect(seen.size).toBe(200);
+  });
+
+  it("proxies have exactly the Session's signatures", () => {
+    const Scoped = scopedSession(factory);
+    expectTypeOf(Scoped.execute).toEqualTypeOf<Session["execute"]>();
+    expectTypeOf(Scoped.get).toEqualTypeOf<Session["get"]>();
+    expectTypeOf(Scoped.begin).toEqualTypeOf<Session["begin"]>();
+    expectTypeOf(Scoped.add).toEqualTypeOf<Session["add"]>();
+    expectTypeOf<ScopedSession["inTransaction"]>().toEqualTypeOf<boolean>();
+    expectTypeOf(Scoped).returns.toEqualTypeOf<Session>();
+    expectTypeOf(Scoped.run(async () => 1)).toEqualTypeOf<Promise<number>>();
   });
 
   it("rejects an unknown propagation and a bad outsideScope", async () => {

@@ -120,6 +120,17 @@ const frameworks: Record<string, Framework> = {
     app.post("/slow", async (_req, res) => {
       res.json(await h.slow());
     });
+    const seen = new WeakMap<object, Session>();
+    app.get(
+      "/hooked",
+      (req, _res, next) => {
+        seen.set(req, Scoped());
+        next();
+      },
+      async (req, res) => {
+        res.json({ same: seen.get(req) === Scoped() });
+      },
+    );
     return listening(app.listen(0, "127.0.0.1"));
   },
   async fastify(Scoped, Item, probe) {
@@ -129,6 +140,13 @@ const frameworks: Record<string, Framework> = {
     app.post<{ Params: { n: string } }>("/items/:n", async (req) => h.create(Number(req.params.n)));
     app.post<{ Params: { n: string } }>("/fail/:n", async (req) => h.fail(Number(req.params.n)));
     app.post("/slow", async () => h.slow());
+    const seen = new WeakMap<object, Session>();
+    app.get("/hooked", {
+      preHandler: async (req) => {
+        seen.set(req, Scoped());
+      },
+      handler: async (req) => ({ same: seen.get(req) === Scoped() }),
+    });
     await app.listen({ port: 0, host: "127.0.0.1" });
     return { base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
   },
@@ -139,6 +157,12 @@ const frameworks: Record<string, Framework> = {
     app.post("/items/:n", async (c) => c.json(await h.create(Number(c.req.param("n")))));
     app.post("/fail/:n", async (c) => h.fail(Number(c.req.param("n"))));
     app.post("/slow", async (c) => c.json(await h.slow()));
+    const seen = new WeakMap<object, Session>();
+    app.use("/hooked", async (c, next) => {
+      seen.set(c.req.raw, Scoped());
+      await next();
+    });
+    app.get("/hooked", async (c) => c.json({ same: seen.get(c.req.raw) === Scoped() }));
     app.onError((_error, c) => c.text("failed", 500));
     return listening(serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server);
   },
@@ -193,6 +217,9 @@ describeEachBackend(
             // odd rows are never committed: seeing another request's one would be a leak of its transaction
             expect(visible.filter((label) => label !== `r${n}` && Number(label.slice(1)) % 2 === 1)).toEqual([]);
           }
+
+          // Middleware or hooks after the integration share the handler's Session.
+          expect(await fetch(`${server.base}/hooked`).then((r) => r.json())).toEqual({ same: true });
 
           const failures = await Promise.all(Array.from({ length: FAILING }, (_, n) => fetch(`${server.base}/fail/${n}`, { method: "POST" })));
           expect(failures.map((r) => r.status)).toEqual(Array(FAILING).fill(500));

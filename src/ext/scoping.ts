@@ -104,7 +104,8 @@ export interface ScopedSessionOptions {
   /**
    * How long (ms) ending a scope waits for an operation still running on its
    * Session (a handler that sent its response before its last query) before
-   * giving up on closing it. Default 30,000, the default pool timeout.
+   * the removal fails with an error; the Session is still closed, later, when
+   * that operation ends. Default 30,000, the default pool timeout.
    */
   readonly closeTimeout?: number;
 }
@@ -384,18 +385,35 @@ function assertSecondConnectionPossible(outer: Session): void {
  * Closes a Session, waiting for an operation still running on it: a scope
  * can end (a response finished, a client went away) while its handler is
  * between two awaits of its last query, and Session refuses concurrent use.
+ * Past `timeout` the returned promise rejects, but the attempts go on (on
+ * timers that do not keep the process alive) until the operation ends and the
+ * Session is closed, since giving up would leave its connection checked out.
  */
-async function closeWhenIdle(session: Session, timeout: number): Promise<void> {
-  const deadline = Date.now() + timeout;
-  for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
-    try {
-      await session.close();
-      return;
-    } catch (error) {
-      if (!(error instanceof InvalidRequestError) || Date.now() >= deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
+function closeWhenIdle(session: Session, timeout: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const deadline = Date.now() + timeout;
+    let late = false;
+    const attempt = (delay: number): void => {
+      session.close().then(resolve, (error: unknown) => {
+        if (!(error instanceof InvalidRequestError)) {
+          reject(error);
+          return;
+        }
+        if (!late && Date.now() >= deadline) {
+          late = true;
+          reject(
+            new InvalidRequestError(
+              `A scope ended while its Session was still running an operation after ${timeout} ms (closeTimeout); ` +
+                "the Session will be closed when that operation ends. Await the database work before the scope ends.",
+              { cause: error },
+            ),
+          );
+        }
+        setTimeout(() => attempt(Math.min(delay * 2, 50)), delay).unref();
+      });
+    };
+    attempt(1);
+  });
 }
 
 function describe(error: unknown): string {

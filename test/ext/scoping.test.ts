@@ -4,7 +4,7 @@
  * interleaved awaits; transaction propagation (REQUIRED, NESTED, REQUIRES_NEW).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
-import { Integer, InvalidRequestError, String, createEngine, delete_, func, select as coreSelect, type Engine } from "athanor";
+import { Integer, InvalidRequestError, String, createEngine, delete_, func, select as coreSelect, text, type Engine } from "athanor";
 import { Session, declarativeBase, mapped, select, sessionmaker } from "athanor/orm";
 import { Propagation, scopedSession, transactional, type ScopedSession } from "athanor/ext";
 import { sqliteFilePath, uniqueName } from "../support/backends.js";
@@ -247,6 +247,50 @@ describeEachBackend(
     });
   },
   { only: ["pg", "postgres", "mariadb", "sqlite-file"] },
+);
+
+describeEachBackend(
+  "scoped sessions: a scope that ends while its Session is busy",
+  (ctx) => {
+    const { state, checkedOut } = setup(ctx);
+    const sleep = ctx.backend.dialect === "mysql" ? "select sleep(0.3)" : "select pg_sleep(0.3)";
+
+    it("waits for the running statement, then closes the Session and rolls back", async () => {
+      const { Scoped } = state;
+      const scope = Scoped.openScope();
+      let session: Session | undefined;
+      const query = scope.run(async () => {
+        session = Scoped();
+        await Scoped.execute(text(sleep));
+        return "done";
+      });
+      await tick(50); // the statement is running now
+      const started = Date.now();
+      await scope.end();
+      expect(Date.now() - started).toBeGreaterThan(100);
+      expect(await query).toBe("done");
+      expect(session?.inTransaction).toBe(false);
+      expect(checkedOut()).toBe(0);
+      expect(() => scope.run(() => Scoped())).toThrow(/scope has ended/);
+    });
+
+    it("reports a Session still busy after closeTimeout to onError, and closes it when the operation ends", async () => {
+      const errors: unknown[] = [];
+      const Scoped = scopedSession(sessionmaker(state.engine), { closeTimeout: 50, onError: (e) => errors.push(e) });
+      const run = Scoped.run(async () => {
+        const query = Scoped.execute(text(sleep));
+        throw Object.assign(new Error("handler failed mid-query"), { query });
+      });
+      const failure = (await run.catch((e: unknown) => e)) as Error & { query: Promise<unknown> };
+      expect(failure.message).toBe("handler failed mid-query"); // the scope's own error wins
+      expect(errors).toHaveLength(1);
+      expect(`${errors[0]}`).toMatch(/still running an operation after 50 ms/);
+      await failure.query;
+      await tick(100);
+      expect(checkedOut()).toBe(0); // closed once the statement ended
+    });
+  },
+  { only: ["pg", "mariadb"] },
 );
 
 describeEachBackend(

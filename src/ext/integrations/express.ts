@@ -20,9 +20,11 @@ export type ExpressScopeMiddleware = (req: unknown, res: NodeResponseLike, next:
  * the client went away, whatever the handler did. Nothing is committed for
  * you: call `await scoped.commit()` in the handler.
  *
- * Register it after body parsers such as `express.json()`: a parser that
- * reads the body calls the next middleware from a stream event, outside the
- * async context this middleware opened.
+ * Express's own body parsers (`express.json()`, `express.urlencoded()`)
+ * keep the async context and may come before or after it; a parser that
+ * calls the next middleware from a stream event without binding it to the
+ * context would run the handlers outside the scope, so registering this
+ * middleware after the body parsers is the safe order.
  *
  * @example
  * ```ts

@@ -306,7 +306,18 @@ export function scopedSession(factory: SessionFactory, options: ScopedSessionOpt
     }
     const session = current();
     if (isInUnitOfWork(session)) return propagation === "NESTED" ? session.beginNested(fn) : fn(session);
-    return session.begin(fn);
+    let started = false;
+    try {
+      return await session.begin((s) => {
+        started = true;
+        return fn(s);
+      });
+    } catch (error) {
+      // The caller began a transaction explicitly (session.begin()) and has not touched the database yet:
+      // Session exposes no flag for that state, and refuses a second begin() before running fn. Join it.
+      if (started || !(error instanceof InvalidRequestError)) throw error;
+      return propagation === "NESTED" ? session.beginNested(fn) : fn(session);
+    }
   };
 
   const scoped = (() => current()) as ScopedSession;

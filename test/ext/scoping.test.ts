@@ -337,6 +337,17 @@ describeEachBackend(
       expect(await committed()).toEqual(["kept"]);
     });
 
+    it("REQUIRED joins a transaction the caller began explicitly, before its first statement", async () => {
+      const { Scoped } = state;
+      await Scoped.run(async () => {
+        const tx = await Scoped.begin();
+        await Scoped.transactional(async () => Scoped.add(new Item({ label: "joined" })));
+        expect(Scoped.new).toHaveLength(1); // not committed by the callee: the caller's transaction decides
+        await tx.rollback();
+      });
+      expect(await committed()).toEqual([]);
+    });
+
     it("NESTED that throws rolls back only its savepoint", async () => {
       const { Scoped } = state;
       await Scoped.run(async () => {

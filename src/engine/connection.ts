@@ -494,6 +494,7 @@ function bindValues(compiled: CompiledSQL, params: Params | undefined): unknown[
     if (generate !== undefined) value = generate();
     else if (position !== undefined) value = (keyValues as readonly unknown[])[position];
     else if (params !== undefined && Object.hasOwn(params, name)) value = params[name];
+    else if (compiled.boundByPosition?.[i] !== undefined) value = compiled.boundByPosition[i];
     else if (Object.hasOwn(compiled.boundValues, name)) value = compiled.boundValues[name];
     else {
       throw new ArgumentError(

@@ -16,6 +16,7 @@ import {
   delete_,
   func,
   insert,
+  literalColumn,
   null_,
   select,
   table,
@@ -250,6 +251,23 @@ describeEachBackend("dml", (ctx) => {
     await run(update(items).values({ qty: 10 }).filterBy({ name: "c1" }));
     await run(update(items).values({ qty: 20 }).filterBy({ name: "c2" }));
     expect(await rows(select(items.c.name, items.c.qty).orderBy(items.c.name))).toEqual([{ name: "c1", qty: 10 }, { name: "c2", qty: 20 }]);
+  });
+
+  it("a multi-row insert keys by its shape (columns, row count), so another of the same shape is a cache hit with its own values", async () => {
+    const make = (prefix: string) => insert(items).values([0, 1, 2].map((i) => ({ name: `${prefix}${i}`, qty: i })));
+    await run(make("m"));
+    expect(ctx.engine.compileCached(make("n")).cached).toBe(true);
+    await run(make("n"));
+    expect(ctx.engine.compileCached(insert(items).values([{ name: "x", qty: 1 }, { name: "y", qty: 2 }])).cached).toBe(false); // two rows: another shape
+    // A SQL expression among the values keys the statement value by value (still correct, cached per distinct statement).
+    await run(insert(items).values([{ name: "e0", qty: literalColumn("7", new Integer()) }, { name: "e1", qty: 8 }] as never));
+    expect(await rows(select(items.c.name, items.c.qty).where(items.c.name.in(["m2", "n0", "n2", "e0", "e1"])).orderBy(items.c.name))).toEqual([
+      { name: "e0", qty: 7 },
+      { name: "e1", qty: 8 },
+      { name: "m2", qty: 2 },
+      { name: "n0", qty: 0 },
+      { name: "n2", qty: 2 },
+    ]);
   });
 
   it("NaN: rejected where the column cannot hold it (SQLite, MariaDB), stored by PostgreSQL", async () => {

@@ -6,6 +6,7 @@ import { expect } from "vitest";
 import { MariaDBCompiler, MySQLCompiler } from "../../src/dialects/mysql/compiler.js";
 import { PostgresCompiler } from "../../src/dialects/postgresql/compiler.js";
 import { SQLiteCompiler } from "../../src/dialects/sqlite/compiler.js";
+import { boundParams } from "../../src/sql/compiler/compiler.js";
 import type { ClauseElement, CompiledSQL, Executable, SQLCompiler } from "../../src/index.js";
 
 export const compilers: Record<"postgresql" | "sqlite" | "mysql" | "mariadb", () => SQLCompiler> = {
@@ -19,7 +20,7 @@ export type Expected = string | readonly [sql: string, params: readonly unknown[
 
 /** The positional parameters a compiled statement sends (bound values in placeholder order). */
 export function paramsOf(compiled: CompiledSQL): unknown[] {
-  return compiled.bindNames.map((name) => compiled.boundValues[name]);
+  return boundParams(compiled);
 }
 
 /**

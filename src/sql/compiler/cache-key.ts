@@ -27,6 +27,7 @@ import {
   type TypeCoerce,
   type UnaryExpression,
 } from "../elements/expressions.js";
+import type { Assignments, Insert } from "../elements/dml.js";
 import { ColumnClause, Subquery, TableClause, type Alias, type FromClause, type Join } from "../elements/from-clause.js";
 import type { LabelReference, Select } from "../elements/select.js";
 import { TypeEngine } from "../types/type-api.js";
@@ -130,7 +131,39 @@ const KEYS: Record<string, KeyFn> = {
   boolean_literal: (n: BooleanLiteral) => (n.value ? "TRUE" : "FALSE"),
   label_reference: (n: LabelReference) => `lr(${n.name})`,
   select: (n: Select, binds) => selectKey(n, binds),
+  insert: (n: Insert, binds) => insertKey(n, binds),
 };
+
+/**
+ * A multi-row INSERT of plain values keys by its shape (columns, their types,
+ * row count) with the values bound by position, not value by value: keyed
+ * reflectively, a 1,000-row statement made a key as long as its values, and
+ * building and hashing it cost more than compiling.
+ */
+function insertKey(n: Insert, binds: BindParameter[]): string | null {
+  const rows = n.state.rows;
+  if (rows === undefined || rows.length < 2) return reflectiveKey(n, binds);
+  const first = rows[0] as Assignments;
+  const types: TypeEngine[] = [];
+  for (const [, value] of first) {
+    if (!(value instanceof BindParameter) || value.value === undefined || value.name !== undefined) return reflectiveKey(n, binds);
+    types.push(value.type);
+  }
+  const start = binds.length;
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const value = (row[i] as readonly [string, ClauseElement])[1];
+      if (!(value instanceof BindParameter) || value.type !== types[i] || value.value === undefined || value.name !== undefined) {
+        binds.length = start;
+        return reflectiveKey(n, binds);
+      }
+      binds.push(value);
+    }
+  }
+  const rest = valueKey({ ...n.state, rows: undefined }, binds);
+  if (rest === null) return null;
+  return `insert(${first.map(([key], i) => `${key}:${typeKey(types[i] as TypeEngine)}`).join(",")}|rows=${rows.length}|${rest})`;
+}
 
 function selectKey(n: Select, binds: BindParameter[]): string | null {
   const s = n.state;

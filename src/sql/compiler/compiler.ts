@@ -41,8 +41,15 @@ export interface CompiledSQL {
   readonly bindNames: readonly string[];
   /** Conversions to apply to each positional value before it is sent, by position. */
   readonly bindProcessors: readonly (ValueProcessor<unknown, unknown> | undefined)[];
-  /** Values fixed when the statement was built, by parameter name. */
+  /** Values fixed when the statement was built, by parameter name (text() values, DDL). */
   readonly boundValues: Readonly<Record<string, unknown>>;
+  /**
+   * Values fixed when the statement was built, by placeholder position
+   * (`undefined` where the value comes at execution). Kept by position, not
+   * under their names: a statement of thousands of values (a multi-row INSERT)
+   * spent most of its compile time adding their names to one object.
+   */
+  readonly boundByPosition?: readonly unknown[];
   /** Declared result column types by column name, when the statement knows them. */
   readonly resultTypes: Readonly<Record<string, TypeEngine>> | undefined;
   /**
@@ -64,6 +71,7 @@ export interface CompileState {
   readonly bindNames: string[];
   readonly bindProcessors: (ValueProcessor<unknown, unknown> | undefined)[];
   readonly boundValues: Record<string, unknown>;
+  readonly boundByPosition: unknown[];
   /** CTEs met anywhere in the statement, rendered in one WITH clause at the top. */
   readonly ctes: CTE[];
   /** Generated names for anonymous subqueries. */
@@ -192,6 +200,7 @@ export class SQLCompiler {
       bindNames: state.bindNames,
       bindProcessors: state.bindProcessors,
       boundValues: text?.boundValues ?? state.boundValues,
+      boundByPosition: state.boundByPosition,
       resultTypes: text?.columnTypes ?? state.resultTypes,
       ...(Object.keys(state.generated).length > 0 ? { generated: state.generated } : {}),
     };
@@ -491,7 +500,7 @@ export class SQLCompiler {
   bindValue(value: unknown, type: TypeEngine | undefined, state: CompileState, bind?: BindParameter): string {
     const position = bind === undefined ? undefined : state.bindIndex?.get(bind);
     const name = position === undefined ? `param_${state.bindNames.length + 1}` : `#${position}`;
-    state.boundValues[name] = value;
+    state.boundByPosition[state.bindNames.length] = value;
     state.bindNames.push(name);
     state.bindProcessors.push(type?.bindProcessor() as ValueProcessor<unknown, unknown> | undefined);
     return this.placeholder(state.bindNames.length);
@@ -877,6 +886,15 @@ function indexBinds(binds: readonly BindParameter[]): Map<BindParameter, number>
   return index;
 }
 
+/** The positional parameters of a compiled statement from the values bound when it was built (`undefined` for those given at execution). */
+export function boundParams(compiled: CompiledSQL): unknown[] {
+  const byPosition = compiled.boundByPosition;
+  return compiled.bindNames.map((name, i) => {
+    const value = byPosition?.[i];
+    return value !== undefined ? value : compiled.boundValues[name];
+  });
+}
+
 function newState(bindIndex?: Map<BindParameter, number>): CompileState {
   return {
     generated: {},
@@ -884,6 +902,7 @@ function newState(bindIndex?: Map<BindParameter, number>): CompileState {
     bindNames: [],
     bindProcessors: [],
     boundValues: {},
+    boundByPosition: [],
     ctes: [],
     anonymousNames: new Map(),
     enclosing: [],

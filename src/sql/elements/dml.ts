@@ -104,14 +104,36 @@ function mergeAssignments(a: Assignments, b: Assignments): Assignments {
   return out;
 }
 
+/** Whether a row's columns are `keys`, in that order (the common case of a multi-row insert: nothing to reorder). */
+function sameKeys(row: Assignments, keys: readonly string[]): boolean {
+  if (row.length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) if ((row[i] as readonly [string, ClauseElement])[0] !== keys[i]) return false;
+  return true;
+}
+
+/** Row `index` of a multi-row insert in the first row's column order, or an ArgumentError naming the columns it lacks or adds. */
+function reorderRow(row: Assignments, keys: readonly string[], index: number): Assignments {
+  const missing = keys.filter((k) => !row.some(([key]) => key === k));
+  const extra = row.map(([key]) => key).filter((k) => !keys.includes(k));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new ArgumentError(
+      `insert().values(): every row of a multi-row insert needs the same columns as the first (${keys.join(", ")}); ` +
+        `row ${index} ${missing.length > 0 ? `lacks ${missing.join(", ")}` : `adds ${extra.join(", ")}`}.`,
+    );
+  }
+  return keys.map((k) => row.find(([key]) => key === k) as readonly [string, ClauseElement]);
+}
+
 /** Turns `{ key: value }` into `[key, bound value or expression]` pairs, in the given order. */
 function coerceValues(table: AnyTable, values: Readonly<Record<string, unknown>>, what: string): Assignments {
   if (values === null || typeof values !== "object" || Array.isArray(values)) {
     throw new ArgumentError(`${what} takes an object of column values, got ${Array.isArray(values) ? "an array" : JSON.stringify(values)}.`);
   }
   const out: (readonly [string, ClauseElement])[] = [];
-  for (const [key, value] of Object.entries(values)) {
+  for (const key in values) {
+    if (!Object.hasOwn(values, key)) continue;
     const col = columnOf(table, key, what);
+    const value = values[key];
     if (value === undefined) continue; // an absent optional value, as with object spreads
     out.push([key, coerce(value, col.type)]);
   }
@@ -289,18 +311,8 @@ export class Insert<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
       const rows = list.map((row, i) => coerceValues(table, row, `insert().values() row ${i}`));
       const keys = (rows[0] as Assignments).map(([key]) => key);
       if (keys.length === 0) throw new ArgumentError("insert().values([...]): a multi-row insert needs at least one column; insert rows of defaults one by one.");
-      rows.forEach((row, i) => {
-        const missing = keys.filter((k) => !row.some(([key]) => key === k));
-        const extra = row.map(([key]) => key).filter((k) => !keys.includes(k));
-        if (missing.length > 0 || extra.length > 0) {
-          throw new ArgumentError(
-            `insert().values(): every row of a multi-row insert needs the same columns as the first (${keys.join(", ")}); ` +
-              `row ${i} ${missing.length > 0 ? `lacks ${missing.join(", ")}` : `adds ${extra.join(", ")}`}.`,
-          );
-        }
-      });
       // Every row in the first row's column order, so that the SQL and the cache key follow one order.
-      const ordered = rows.map((row) => keys.map((k) => row.find(([key]) => key === k) as readonly [string, ClauseElement]));
+      const ordered = rows.map((row, i) => (sameKeys(row, keys) ? row : reorderRow(row, keys, i)));
       return this.with({ rows: ordered, multi: true });
     }
     const row = coerceValues(table, values as Readonly<Record<string, unknown>>, "insert().values()");

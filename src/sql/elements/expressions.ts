@@ -46,7 +46,9 @@ export abstract class ClauseElement {
   compile(options: CompileOptions): CompiledStatement {
     const compiler = typeof options.dialect === "string" ? compilerFor(options.dialect) : options.dialect.createCompiler();
     const compiled = compiler.compile(this as never);
-    return { sql: compiled.sql, params: compiled.bindNames.map((name) => compiled.boundValues[name]), compiled };
+    const byPosition = compiled.boundByPosition;
+    const params = compiled.bindNames.map((name, i) => (byPosition?.[i] !== undefined ? byPosition[i] : compiled.boundValues[name]));
+    return { sql: compiled.sql, params, compiled };
   }
 }
 

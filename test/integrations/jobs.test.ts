@@ -12,6 +12,7 @@ import { Session, declarativeBase, mapped, select, sessionmaker } from "athanor/
 import { scopedJob, scopedSession, type ScopedSession } from "athanor/ext";
 import { redisBackend, uniqueName } from "../support/backends.js";
 import { describeEachBackend } from "../support/suite.js";
+import { withAppName } from "./support.js";
 
 function models(prefix: string) {
   const Base = declarativeBase();
@@ -94,7 +95,7 @@ if (redis.skipReason !== undefined) {
           clients.push(client);
           return client;
         };
-        engine = createEngine(`${ctx.backend.url as string}?application_name=${appName}`, { poolSize: 3, maxOverflow: 0 });
+        engine = createEngine(withAppName(ctx.backend.url as string, appName), { poolSize: 3, maxOverflow: 0 });
         monitor = createEngine(ctx.backend.url as string, { poolClass: NullPool });
         await Base.metadata.createAll(engine);
         const Scoped = scopedSession(sessionmaker(engine));

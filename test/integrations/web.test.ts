@@ -18,6 +18,7 @@ import { Session, declarativeBase, mapped, select, sessionmaker } from "athanor/
 import { expressScopedSession, fastifyScopedSession, honoScopedSession, scopedSession, type ScopedSession } from "athanor/ext";
 import { uniqueName } from "../support/backends.js";
 import { describeEachBackend } from "../support/suite.js";
+import { eventually, withAppName } from "./support.js";
 
 const REQUESTS = 200;
 const FAILING = 20;
@@ -168,14 +169,6 @@ const frameworks: Record<string, Framework> = {
   },
 };
 
-async function eventually(check: () => Promise<boolean> | boolean, what: string, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describeEachBackend(
   "web integrations over HTTP",
   (ctx) => {
@@ -197,7 +190,7 @@ describeEachBackend(
     for (const [name, start] of Object.entries(frameworks)) {
       it(`${name}: ${REQUESTS} concurrent requests, isolated sessions, no leak`, async () => {
         const appName = uniqueName(`athanor_${name}`);
-        const engine = createEngine(`${ctx.backend.url as string}?application_name=${appName}`, { poolSize: POOL_SIZE, maxOverflow: 0 });
+        const engine = createEngine(withAppName(ctx.backend.url as string, appName), { poolSize: POOL_SIZE, maxOverflow: 0 });
         const { Base, Item } = models(uniqueName(name));
         await Base.metadata.createAll(engine);
         const Scoped = scopedSession(sessionmaker(engine));

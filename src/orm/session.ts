@@ -1157,11 +1157,10 @@ export class Session implements StateOwner, AsyncDisposable {
   #loadEntity(mapper: Mapper, columns: ColumnSet, row: readonly unknown[], offset: number, populateExisting: boolean): object | null {
     const pkIndexes = columns.primaryKeyIndexes;
     let token: unknown;
-    let keyValues: unknown[];
+    let keyValues: unknown[] | undefined;
     if (pkIndexes.length === 1) {
       token = row[offset + (pkIndexes[0] as number)];
       if (token === null || token === undefined) return null; // the empty side of an outer join
-      keyValues = [token];
     } else {
       keyValues = pkIndexes.map((i) => row[offset + i]);
       if (keyValues.every((v) => v === null || v === undefined)) return null;
@@ -1193,7 +1192,8 @@ export class Session implements StateOwner, AsyncDisposable {
     const concrete = columns.discriminatorIndex < 0 ? mapper : (mapper.polymorphicMap.get(row[offset + columns.discriminatorIndex]) ?? mapper);
     const { obj, state } = concrete._newInstance();
     state.dict = columns.fromRow(row, offset);
-    state.key = [mapper, keyValues];
+    if (keyValues === undefined) state._setKey(mapper, token);
+    else state.key = [mapper, keyValues];
     state.session = this;
     map.set(token, state);
     return obj;

@@ -37,8 +37,35 @@ export class InstanceState {
   committed: Map<string, unknown> | undefined;
   /** Attributes whose loaded values were expired: reading them needs a refresh. */
   expired: Set<string> | undefined;
+  #key: IdentityKey | undefined = undefined;
+  /** @internal A one-column identity set by a load, made into {@link key} only when read (two arrays fewer per loaded row). */
+  _keyMapper: Mapper | undefined = undefined;
+  /** @internal */
+  _keyToken: unknown = undefined;
+
   /** The identity key, once the row exists in the database. */
-  key: IdentityKey | undefined;
+  get key(): IdentityKey | undefined {
+    if (this.#key === undefined && this._keyMapper !== undefined) this.#key = [this._keyMapper, [this._keyToken]];
+    return this.#key;
+  }
+
+  set key(value: IdentityKey | undefined) {
+    this.#key = value;
+    this._keyMapper = undefined;
+    this._keyToken = undefined;
+  }
+
+  /** @internal Sets a one-column identity without allocating its key until it is read. */
+  _setKey(mapper: Mapper, token: unknown): void {
+    this.#key = undefined;
+    this._keyMapper = mapper;
+    this._keyToken = token;
+  }
+
+  /** Whether the object has a row (an identity key), without making the key. */
+  get hasKey(): boolean {
+    return this.#key !== undefined || this._keyMapper !== undefined;
+  }
   /** The session holding the object. */
   session: StateOwner | undefined;
   /** Set by `session.delete()` until the flush that deletes the row, then by the flush. */
@@ -64,7 +91,7 @@ export class InstanceState {
 
   /** transient (no session, no row), pending (added, not flushed), persistent, deleted (row deleted by a flush, not committed), or detached (has a row, no session). */
   get status(): InstanceStatus {
-    if (this.key === undefined) return this.session === undefined ? "transient" : "pending";
+    if (!this.hasKey) return this.session === undefined ? "transient" : "pending";
     if (this.removed) return this.session === undefined ? "detached" : "deleted";
     // Marked with session.delete() but not flushed yet: still persistent, as in SQLAlchemy.
     return this.session === undefined ? "detached" : "persistent";
@@ -76,7 +103,7 @@ export class InstanceState {
     const previous = key in dict ? dict[key] : NO_VALUE;
     if (previous === value && previous !== NO_VALUE) return;
     this.expired?.delete(key);
-    if (this.key !== undefined) {
+    if (this.hasKey) {
       const committed = (this.committed ??= new Map());
       if (!committed.has(key)) committed.set(key, previous);
       else if (committed.get(key) === value) committed.delete(key); // set back to the loaded value

@@ -373,9 +373,8 @@ export class Mapper<T extends object = object> {
   }
 
   /** @internal A new, empty instance for a loaded row: the constructor is not called, as SQLAlchemy does. */
-  _newInstance(): { obj: T; state: InstanceState } {
-    const obj = Object.create(this.class_.prototype as object) as T;
-    return { obj, state: attachState(obj, this as Mapper) };
+  _newInstance(dict?: Record<string, unknown>): InstanceState {
+    return attachState(Object.create(this.class_.prototype as object) as T, this as Mapper, dict);
   }
 
   /** The identity key of a loaded or flushed instance, or `undefined` while it has no row. */

@@ -1190,13 +1190,12 @@ export class Session implements StateOwner, AsyncDisposable {
       return existing.obj;
     }
     const concrete = columns.discriminatorIndex < 0 ? mapper : (mapper.polymorphicMap.get(row[offset + columns.discriminatorIndex]) ?? mapper);
-    const { obj, state } = concrete._newInstance();
-    state.dict = columns.fromRow(row, offset);
+    const state = concrete._newInstance(columns.fromRow(row, offset));
     if (keyValues === undefined) state._setKey(mapper, token);
     else state.key = [mapper, keyValues];
     state.session = this;
     map.set(token, state);
-    return obj;
+    return state.obj;
   }
 
   /** Runs an UPDATE or DELETE and updates or removes the matched objects of the session. */
@@ -1339,7 +1338,7 @@ export class Session implements StateOwner, AsyncDisposable {
     let target = keyValues.every((v) => v !== undefined && v !== null) ? await this.get(mapper.class_, keyValues) : null;
     if (target === null) {
       const made = mapper._newInstance();
-      for (const key of mapper._columnKeys) if (key in source.dict) made.state.dict[key] = source.dict[key];
+      for (const key of mapper._columnKeys) if (key in source.dict) made.dict[key] = source.dict[key];
       this.add(made.obj);
       target = made.obj;
     } else if (target !== obj) {

@@ -32,7 +32,7 @@ export interface StateOwner {
 /** The state of one mapped instance. @internal */
 export class InstanceState {
   /** Current values by attribute key; an absent key was never loaded or set. */
-  dict: Record<string, unknown> = {};
+  dict: Record<string, unknown>;
   /** Values as last loaded or flushed, for attributes changed since (the first change records it). */
   committed: Map<string, unknown> | undefined;
   /** Attributes whose loaded values were expired: reading them needs a refresh. */
@@ -82,7 +82,10 @@ export class InstanceState {
   constructor(
     readonly mapper: Mapper,
     readonly obj: object,
-  ) {}
+    dict: Record<string, unknown> = {},
+  ) {
+    this.dict = dict;
+  }
 
   /** Whether any attribute changed since it was loaded or flushed. */
   get modified(): boolean {
@@ -141,8 +144,8 @@ export function stateOf(obj: object): InstanceState | undefined {
 }
 
 /** Attaches a new state to `obj` (non-enumerable, so it never shows in JSON or spreads). @internal */
-export function attachState(obj: object, mapper: Mapper): InstanceState {
-  const state = new InstanceState(mapper, obj);
+export function attachState(obj: object, mapper: Mapper, dict?: Record<string, unknown>): InstanceState {
+  const state = new InstanceState(mapper, obj, dict);
   // One descriptor reused: a flush of thousands of new objects makes thousands of states.
   STATE_DESCRIPTOR.value = state;
   Object.defineProperty(obj, STATE, STATE_DESCRIPTOR);

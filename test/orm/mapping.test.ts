@@ -127,7 +127,8 @@ describe("imperative mapping", () => {
 
   it("raises, naming the way out, when a persistent object's attribute was not loaded", () => {
     const mapper = requireMapper(User);
-    const { obj, state } = mapper._newInstance();
+    const state = mapper._newInstance();
+    const obj = state.obj;
     state.key = [mapper, [1]];
     state.dict = { id: 1 };
     expect(() => (obj as User).name).toThrow(UnloadedAttributeError);
@@ -137,7 +138,8 @@ describe("imperative mapping", () => {
 
   it("tracks changes on a persistent object, keeping the first loaded value", () => {
     const mapper = requireMapper(User);
-    const { obj, state } = mapper._newInstance();
+    const state = mapper._newInstance();
+    const obj = state.obj;
     state.key = [mapper, [1]];
     state.dict = { id: 1, name: "ada", managerId: null };
     const user = obj as User;

@@ -15,6 +15,7 @@ export {
   type ConnectionOptions,
 } from "./connection.js";
 export { Result, ScalarResult, StreamingResult } from "./result.js";
+export { runWithRetry, type RetryOptions } from "./retry.js";
 export type { Row, RowBase } from "./row.js";
 export type { EngineEventMap, ErrorContext, ExecuteContext } from "./events.js";
 export { logWarning, stdoutLogger, type Logger, type EchoLevel } from "./logger.js";

@@ -45,6 +45,16 @@ export interface EngineOptions {
   poolUseLifo?: boolean;
   /** How long to wait for a new connection to be established. Default 10,000 ms. */
   connectTimeout?: number;
+  /**
+   * Milliseconds after which the server cancels a statement, set on every new
+   * connection: PostgreSQL `statement_timeout`, MariaDB `max_statement_time`,
+   * MySQL `max_execution_time` (SELECT only). The statement fails with an
+   * `OperationalError` whose `isTimeout` is true; the connection stays usable
+   * (roll back, then go on). Not available on SQLite (an `ArgumentError` at the
+   * first connect); PGlite accepts the setting but does not enforce it.
+   * Default: none (the server's setting).
+   */
+  statementTimeout?: number;
   /** The isolation level of every transaction (each connection may override it). Default: the database's. */
   isolationLevel?: IsolationLevel;
   /** Options passed unchanged to the driver when connecting. */
@@ -62,7 +72,7 @@ interface Loaded {
 
 const KNOWN_OPTIONS = new Set<string>([
   "echo", "logger", "poolClass", "poolSize", "maxOverflow", "poolTimeout", "poolRecycle", "poolPrePing",
-  "poolUseLifo", "connectTimeout", "isolationLevel", "connectArgs", "compiledCacheSize", "streamBatchSize",
+  "poolUseLifo", "connectTimeout", "isolationLevel", "connectArgs", "compiledCacheSize", "streamBatchSize", "statementTimeout",
 ]);
 
 const ISOLATION_LEVELS = new Set<string>(["SERIALIZABLE", "REPEATABLE READ", "READ COMMITTED", "READ UNCOMMITTED", "AUTOCOMMIT"]);
@@ -340,13 +350,27 @@ export class Engine {
   }
 
   async #connectDriver(dialect: Dialect): Promise<DriverConnection> {
+    const timeout = this.#options.statementTimeout;
+    if (timeout !== undefined && dialect.statementTimeoutStatements === undefined) {
+      throw new ArgumentError(`Engine option statementTimeout: the ${dialect.name} dialect has no statement timeout.`);
+    }
+    let conn: DriverConnection;
     try {
-      return await dialect.driver.connect(this.url, {
+      conn = await dialect.driver.connect(this.url, {
         connectTimeout: this.#options.connectTimeout ?? 10_000,
         driverOptions: this.#options.connectArgs ?? {},
       });
     } catch (error) {
       throw this._errorContext(error, undefined, undefined).error;
+    }
+    if (timeout === undefined) return conn;
+    let sql: string | undefined;
+    try {
+      for (sql of dialect.statementTimeoutStatements?.(timeout) ?? []) await conn.execute(sql, []);
+      return conn;
+    } catch (error) {
+      await conn.close().catch(() => undefined); // a connection without its timeout is not handed out
+      throw this._errorContext(error, sql, []).error;
     }
   }
 
@@ -403,7 +427,7 @@ function validateOptions(options: EngineOptions): void {
       throw new ArgumentError(`Unknown engine option "${key}". Known options: ${[...KNOWN_OPTIONS].sort().join(", ")}.`);
     }
   }
-  const durations: (keyof EngineOptions)[] = ["poolTimeout", "connectTimeout"];
+  const durations: (keyof EngineOptions)[] = ["poolTimeout", "connectTimeout", "statementTimeout"];
   for (const key of durations) {
     const value = options[key];
     if (value !== undefined && !(typeof value === "number" && value >= 0)) {

@@ -138,6 +138,12 @@ export interface Dialect {
   createCompiler(): SQLCompiler;
   /** A DDL compiler for this dialect: renders CREATE TABLE and the other DDL elements, and tells `createAll` what the database supports. */
   createDDLCompiler(): DDLCompiler;
+  /**
+   * The statements that make the server cancel any statement of this session
+   * running longer than `milliseconds`; absent when the database has no such
+   * limit (SQLite).
+   */
+  statementTimeoutStatements?(milliseconds: number): readonly string[];
   /** The statements that begin a transaction at this isolation level (the default when omitted). */
   beginStatements(isolationLevel?: IsolationLevel): readonly string[];
   readonly commitStatement: string;

@@ -43,6 +43,11 @@ export class MySQLDialect extends DefaultDialect {
    * applies to the next transaction only) when a level is named.
    * `AUTOCOMMIT` begins nothing.
    */
+  /** MySQL 8 `max_execution_time` limits SELECT statements only. */
+  statementTimeoutStatements(milliseconds: number): readonly string[] {
+    return [`SET SESSION max_execution_time = ${Math.round(milliseconds)}`];
+  }
+
   override beginStatements(isolationLevel?: IsolationLevel): readonly string[] {
     if (isolationLevel === undefined) return ["START TRANSACTION"];
     if (isolationLevel === "AUTOCOMMIT") return [];
@@ -67,6 +72,10 @@ export class MariaDBDialect extends MySQLDialect {
   }
 
   override readonly isolationLevelQuery: string = "SELECT @@tx_isolation";
+  /** MariaDB's `max_statement_time` (seconds) limits every statement. */
+  override statementTimeoutStatements(milliseconds: number): readonly string[] {
+    return [`SET SESSION max_statement_time = ${milliseconds / 1000}`];
+  }
   /** The MySQL queries, reading MariaDB's quoted defaults, per-table CHECK names and LONGTEXT JSON columns. */
   override readonly reflection: MySQLReflection = new MySQLReflection({ mariadb: true });
 }

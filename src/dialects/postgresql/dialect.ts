@@ -42,6 +42,10 @@ export class PostgresDialect extends DefaultDialect {
     return new PostgresDDLCompiler();
   }
 
+  statementTimeoutStatements(milliseconds: number): readonly string[] {
+    return [`SET statement_timeout = ${Math.round(milliseconds)}`];
+  }
+
   override beginStatements(isolationLevel?: IsolationLevel): readonly string[] {
     if (isolationLevel === undefined) return ["BEGIN"];
     // The engine begins nothing in autocommit mode; answer consistently if asked anyway.

@@ -200,6 +200,13 @@ export class DataError extends DatabaseError {}
  * connection, a timeout, a deadlock, a serialization failure, a locked file.
  */
 export class OperationalError extends DatabaseError {}
+/**
+ * SQLite: another connection held the lock for longer than the busy timeout
+ * (`SQLITE_BUSY`, "database is locked") or a table is locked
+ * (`SQLITE_LOCKED`). Retryable: run the transaction again, or raise the
+ * busy timeout (`?timeout=` seconds in the URL).
+ */
+export class DatabaseLockedError extends OperationalError {}
 /** A constraint was violated: unique, foreign key, not-null or check. */
 export class IntegrityError extends DatabaseError {}
 /** The database reported an internal inconsistency. */
@@ -215,6 +222,7 @@ export type DBAPIErrorClass =
   | typeof DatabaseError
   | typeof DataError
   | typeof OperationalError
+  | typeof DatabaseLockedError
   | typeof IntegrityError
   | typeof InternalError
   | typeof ProgrammingError

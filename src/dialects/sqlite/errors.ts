@@ -7,6 +7,7 @@
 import {
   DataError,
   DatabaseError,
+  DatabaseLockedError,
   DBAPIError,
   IntegrityError,
   InterfaceError,
@@ -35,6 +36,7 @@ function classFor(code: string, message: string): DBAPIErrorClass {
       return DataError;
     case "SQLITE_BUSY":
     case "SQLITE_LOCKED":
+      return DatabaseLockedError;
     case "SQLITE_CANTOPEN":
     case "SQLITE_IOERR":
     case "SQLITE_FULL":

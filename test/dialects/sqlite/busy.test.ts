@@ -7,7 +7,8 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { OperationalError } from "../../../src/errors/index.js";
+import { DatabaseLockedError, OperationalError } from "../../../src/errors/index.js";
+import { createEngine, text } from "../../../src/index.js";
 import { sqliteFilePath } from "../../support/backends.js";
 import { connectSqlite, translatedFailure } from "./helpers.js";
 
@@ -72,7 +73,7 @@ describe("SQLite busy timeout", () => {
       const started = Date.now();
       const { translated } = await translatedFailure(conn.execute("insert into log (who) values ('waiter')", []));
       const waited = Date.now() - started;
-      expect(translated.errorClass).toBe(OperationalError);
+      expect(translated.errorClass).toBe(DatabaseLockedError);
       expect(translated.errno).toBe("SQLITE_BUSY");
       expect(translated.isTimeout).toBe(true);
       expect(translated.isRetryable).toBe(true);
@@ -101,5 +102,28 @@ describe("SQLite busy timeout", () => {
     } finally {
       await conn.close();
     }
+  });
+
+  it("through an engine: past the busy timeout a typed, retryable DatabaseLockedError; within it the writer waits and succeeds", async () => {
+    const file = sqliteFilePath("busy");
+    await using impatient = createEngine(`sqlite+better-sqlite3:///${file}?timeout=0.05`);
+    await using patient = createEngine(`sqlite+better-sqlite3:///${file}`); // default busy timeout: 5 s
+    await impatient.begin((c) => c.execute(text("create table log (id integer primary key, who text)")));
+    const first = await holdWriteLock(file, 400);
+    const error = await impatient.begin((c) => c.execute(text("insert into log (who) values ('impatient')"))).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DatabaseLockedError);
+    expect(error).toBeInstanceOf(OperationalError);
+    expect((error as DatabaseLockedError).isRetryable).toBe(true);
+    expect((error as DatabaseLockedError).message).toMatch(/database is locked/);
+    await first.released;
+    const second = await holdWriteLock(file, 300);
+    await patient.begin((c) => c.execute(text("insert into log (who) values ('patient')")));
+    await second.released;
+    const rows = await patient.connect(async (c) => (await c.execute(text("select who from log order by id"))).scalars().all());
+    expect(rows).toEqual(["holder", "holder", "patient"]);
+    expect(await patient.connect(async (c) => (await c.execute(text("pragma integrity_check"))).scalar())).toBe("ok");
   });
 });

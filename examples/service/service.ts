@@ -9,7 +9,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { createEngine, type Engine } from "athanor";
+import { IntegrityError, createEngine, type Engine } from "athanor";
 import { select, selectinload, sessionmaker } from "athanor/orm";
 import { fastifyScopedSession, scopedJob, scopedSession, type ScopedSession } from "athanor/ext";
 import { Author, Base, Book, Review } from "./models.js";
@@ -83,6 +83,13 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
 
   const app = Fastify({ forceCloseConnections: true });
   await app.register(fastifyScopedSession(Scoped));
+  // Database errors carry their SQL and parameters: log them, never send them to the client.
+  app.setErrorHandler((error, req, reply) => {
+    if (error instanceof IntegrityError) return reply.code(409).send({ error: "conflict", constraint: error.constraint ?? null });
+    req.log.error(error);
+    const status = (error as { statusCode?: number }).statusCode; // Fastify's own errors (a bad JSON body) say what they are
+    return reply.code(status ?? 500).send({ error: status === undefined ? "internal error" : (error as Error).message });
+  });
 
   app.post<{ Body: { name?: unknown; bio?: unknown } }>("/authors", async (req, reply) => {
     const { name, bio } = req.body ?? {};

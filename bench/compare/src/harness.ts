@@ -16,7 +16,7 @@ import pg from "pg";
 import Database from "better-sqlite3";
 import { PG_DDL, PG_URL, SQLITE_DDL, WORKLOADS, type Backend, type Workload } from "./common.js";
 import { ADAPTERS, type Entry } from "./registry.js";
-import { writeReport, type Results, type Sample } from "./report.js";
+import { athanorBuild, writeReport, type Results, type Sample } from "./report.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string | undefined]));
@@ -193,6 +193,7 @@ const results: Results = {
   samples: [],
   seconds: 0,
   uptime: execFileSync("uptime", { encoding: "utf8" }),
+  athanorBuild: athanorBuild(),
 };
 for (const backend of ["pg", "sqlite"] as const) {
   if (only !== undefined && only !== backend) continue;

@@ -40,6 +40,7 @@ export interface Results {
   samples: ({ adapter: string; workload: Workload } & Sample)[];
   seconds: number;
   uptime?: string;
+  athanorBuild?: string;
 }
 
 const quantile = (sorted: readonly number[], q: number): number => {
@@ -68,7 +69,7 @@ function stats(r: Results): Map<string, Stat> {
   return out;
 }
 
-function athanorBuild(): string {
+export function athanorBuild(): string {
   const commitFile = join(root, "node_modules", "athanor", "COMMIT");
   if (existsSync(commitFile)) return `athanor built from a clean export of commit ${readFileSync(commitFile, "utf8").trim()}`;
   return "athanor from the repository's dist/ (file:../..)";
@@ -257,7 +258,7 @@ export async function writeReport(r: Results): Promise<void> {
   );
   md.push(`- Machine: ${r.cpus}, ${r.memory} RAM; PostgreSQL 15 on the same machine (127.0.0.1), SQLite in a temp file.`);
   md.push(`- Load average (1/5/15 min) before: ${r.loadBefore.map((x) => x.toFixed(2)).join(" / ")}, after: ${r.loadAfter.map((x) => x.toFixed(2)).join(" / ")} — the machine is shared with other jobs, so absolute times are noisy; ratios of interleaved samples less so.`);
-  md.push(`- Node ${r.node}; ${versions().join(", ")}; ${athanorBuild()}.`);
+  md.push(`- Node ${r.node}; ${versions().join(", ")}; ${r.athanorBuild ?? athanorBuild()}.`);
   if (r.uptime !== undefined) md.push(`- \`uptime\` before the run: \`${r.uptime.trim()}\``);
   md.push(
     `- Method: each adapter in its own process, all in one run; per workload ${r.warmup} warm-up round(s) then ${r.timed} timed rounds, each round one sample of every adapter, the starting adapter rotating; a sample is one call (W5: ${r.reps.W5} calls in a row, reported per call). Only the library call is timed: inputs are built before it, and the result is checked against the database after it (untimed). Medians, p25–p75 of the samples, ratios of medians.`,
@@ -276,6 +277,8 @@ export async function writeReport(r: Results): Promise<void> {
   md.push("");
   const typesFile = join(root, "results", "types.md");
   if (existsSync(typesFile)) md.push(readFileSync(typesFile, "utf8"), "");
+  const stabilityFile = join(root, "results", "stability.md");
+  if (!r.quick && existsSync(stabilityFile)) md.push(readFileSync(stabilityFile, "utf8"), "");
   const findingsFile = join(root, "FINDINGS.md");
   if (existsSync(findingsFile)) md.push(readFileSync(findingsFile, "utf8"), "");
   const notesFile = join(root, "NOTES.md");

@@ -72,7 +72,7 @@ export async function create(): Promise<Adapter> {
           );
         return books.length;
       }),
-    notes: { W7: "no streaming API on PostgreSQL (Drizzle's iterator() is MySQL/SQLite only)" },
+    notes: { W7: "no streaming API on PostgreSQL (drizzle-orm 0.45 has iterator() only for the MySQL-family drivers)" },
     close: () => pool.end(),
   };
 }

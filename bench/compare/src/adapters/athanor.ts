@@ -8,7 +8,7 @@ import { PG_URL, W5_AUTHORS, W6_AUTHOR, W7_BATCH, centsToPrice, type Adapter, ty
 
 const CHUNK = 1_000;
 
-function models(backend: Backend) {
+export function models(backend: Backend) {
   const Base = declarativeBase();
   class Author extends Base.model("author", {
     id: mapped(Integer, { primaryKey: true }),

@@ -92,6 +92,17 @@ export class OrmResult<R extends readonly unknown[]> implements Iterable<R> {
 
   /** Rows made unique by the identity of their objects (and values): needed after joined eager loading. */
   unique(): OrmResult<R> {
+    if (this.rows.every((row) => row.length === 1)) {
+      // One item per row (select(User) with a joined collection): the item itself is the key.
+      const once = new Set<unknown>();
+      return new OrmResult(
+        this.rows.filter((row) => {
+          if (once.has(row[0])) return false;
+          once.add(row[0]);
+          return true;
+        }),
+      );
+    }
     const seen = new Set<string>();
     const ids = new Map<unknown, number>();
     const idOf = (value: unknown) => {

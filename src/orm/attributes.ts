@@ -14,12 +14,11 @@ import { ArgumentError, InvalidRequestError } from "../errors/index.js";
 import { adoptCollection, setRelationship } from "./collections.js";
 import type { Mapper } from "./mapper.js";
 import type { RelationshipProperty } from "./relationship.js";
-import { STATE, attachState, stateOf, type InstanceState } from "./state.js";
+import { attachState, stateOf, type InstanceState } from "./state.js";
 
 /** Raised when an attribute that is not loaded is read: an async ORM never loads implicitly. */
 export class UnloadedAttributeError extends InvalidRequestError {}
 
-type WithState = { [STATE]?: InstanceState };
 
 /** The state of a mapped object, made (and own-property values adopted) on first use. @internal */
 export function instanceState(obj: object, mapper: Mapper): InstanceState {
@@ -56,15 +55,15 @@ function unloadedRelationship(state: InstanceState, key: string): never {
 
 function columnAccessor(mapper: Mapper, key: string): PropertyDescriptor {
   return {
-    get(this: WithState) {
-      const state = this[STATE];
+    get(this: object) {
+      const state = stateOf(this);
       if (state === undefined) return undefined;
       const value = state.dict[key];
       if (value !== undefined || key in state.dict) return value;
       return state.key === undefined ? undefined : unloadedColumn(state, key);
     },
-    set(this: WithState, value: unknown) {
-      (this[STATE] ?? attachState(this, mapper)).set(key, value);
+    set(this: object, value: unknown) {
+      (stateOf(this) ?? attachState(this, mapper)).set(key, value);
     },
     enumerable: true,
     configurable: true,
@@ -95,8 +94,8 @@ function manyToOneFromIdentityMap(state: InstanceState, rel: RelationshipPropert
 
 function relationshipAccessor(mapper: Mapper, key: string): PropertyDescriptor {
   return {
-    get(this: WithState) {
-      const state = this[STATE] ?? attachState(this, mapper);
+    get(this: object) {
+      const state = stateOf(this) ?? attachState(this, mapper);
       const dict = state.dict;
       if (key in dict) return dict[key];
       if (state.key !== undefined) {
@@ -110,9 +109,9 @@ function relationshipAccessor(mapper: Mapper, key: string): PropertyDescriptor {
       dict[key] = empty;
       return empty;
     },
-    set(this: WithState, value: unknown) {
+    set(this: object, value: unknown) {
       if (!mapper._configured) mapper.registry.configure();
-      setRelationship(this[STATE] ?? attachState(this, mapper), mapper.relationships.get(key) as RelationshipProperty, value);
+      setRelationship(stateOf(this) ?? attachState(this, mapper), mapper.relationships.get(key) as RelationshipProperty, value);
     },
     enumerable: true,
     configurable: true,

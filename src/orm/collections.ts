@@ -10,7 +10,6 @@
 import type { RelationshipProperty } from "./relationship.js";
 import { attachState, stateOf, type InstanceState } from "./state.js";
 
-const OWNER: unique symbol = Symbol("athanor.collectionOwner");
 
 interface Owner {
   readonly state: InstanceState;
@@ -63,21 +62,27 @@ function echo(rel: RelationshipProperty, parent: object, child: object, added: b
  * (Index assignment `list[i] = x` is not seen: use `splice`.)
  */
 export class InstrumentedList<T extends object> extends Array<T> {
-  declare [OWNER]: Owner | undefined;
+  /** The object and relationship holding this list (a private field: invisible to spreads and equality, cheap to set). */
+  #owner: Owner | undefined = undefined;
+
+  /** @internal */
+  static _setOwner(list: InstrumentedList<object>, owner: Owner): void {
+    list.#owner = owner;
+  }
 
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
 
   #changed(added: readonly T[], removed: readonly T[]): void {
-    const owner = this[OWNER];
+    const owner = this.#owner;
     if (owner === undefined) return;
     for (const child of removed) echo(owner.rel, owner.state.obj, child, false);
     for (const child of added) echo(owner.rel, owner.state.obj, child, true);
   }
 
   #before(): void {
-    const owner = this[OWNER];
+    const owner = this.#owner;
     if (owner !== undefined) recordBefore(owner, this);
   }
 
@@ -131,7 +136,7 @@ export class InstrumentedList<T extends object> extends Array<T> {
 export function adoptCollection(state: InstanceState, rel: RelationshipProperty, items: readonly object[]): InstrumentedList<object> {
   const list = new InstrumentedList<object>();
   if (items.length > 0) Array.prototype.push.apply(list, items as object[]);
-  Object.defineProperty(list, OWNER, { value: { state, rel }, enumerable: false, writable: true });
+  InstrumentedList._setOwner(list, { state, rel });
   return list;
 }
 

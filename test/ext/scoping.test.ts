@@ -4,20 +4,13 @@
  * interleaved awaits; transaction propagation (REQUIRED, NESTED, REQUIRES_NEW).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
-import { Integer, InvalidRequestError, String, createEngine, delete_, func, select as coreSelect, text, type Engine } from "athanor";
-import { Session, declarativeBase, mapped, select, sessionmaker } from "athanor/orm";
+import { InvalidRequestError, createEngine, delete_, func, select as coreSelect, text, type Engine } from "athanor";
+import { Session, select, sessionmaker } from "athanor/orm";
 import { Propagation, scopedSession, transactional, type ScopedSession } from "athanor/ext";
 import { sqliteFilePath, uniqueName } from "../support/backends.js";
+import { itemModels as models } from "../support/item-model.js";
 import { describeEachBackend, type BackendContext } from "../support/suite.js";
 
-function models(prefix: string) {
-  const Base = declarativeBase();
-  class Item extends Base.model(`${prefix}_items`, {
-    id: mapped(Integer, { primaryKey: true }),
-    label: mapped(new String(50), { nullable: false }),
-  }) {}
-  return { Base, Item };
-}
 
 /** A promise with its resolve function, to make two flows take turns. */
 function signal(): { promise: Promise<void>; fire: () => void } {

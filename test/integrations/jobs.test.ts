@@ -7,21 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
-import { Integer, NullPool, String, createEngine, text, type Engine } from "athanor";
-import { Session, declarativeBase, mapped, select, sessionmaker } from "athanor/orm";
+import { NullPool, String, createEngine, text, type Engine } from "athanor";
+import { Session, select, sessionmaker } from "athanor/orm";
 import { scopedJob, scopedSession, type ScopedSession } from "athanor/ext";
 import { redisBackend, uniqueName } from "../support/backends.js";
+import { itemModels as models } from "../support/item-model.js";
 import { describeEachBackend } from "../support/suite.js";
 import { withAppName } from "./support.js";
 
-function models(prefix: string) {
-  const Base = declarativeBase();
-  class Item extends Base.model(`${prefix}_items`, {
-    id: mapped(Integer, { primaryKey: true }),
-    label: mapped(new String(50), { nullable: false }),
-  }) {}
-  return { Base, Item };
-}
 
 describeEachBackend(
   "scopedJob",

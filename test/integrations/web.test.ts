@@ -14,9 +14,10 @@ import Fastify from "fastify";
 import { Hono } from "hono";
 import { serve } from "@hono/node-server";
 import { Integer, NullPool, String, createEngine, text, type Engine } from "athanor";
-import { Session, declarativeBase, mapped, select, sessionmaker } from "athanor/orm";
+import { Session, select, sessionmaker } from "athanor/orm";
 import { expressScopedSession, fastifyScopedSession, honoScopedSession, scopedSession, type ScopedSession } from "athanor/ext";
 import { uniqueName } from "../support/backends.js";
+import { itemModels as models } from "../support/item-model.js";
 import { describeEachBackend } from "../support/suite.js";
 import { eventually, withAppName } from "./support.js";
 
@@ -24,14 +25,6 @@ const REQUESTS = 200;
 const FAILING = 20;
 const POOL_SIZE = 10;
 
-function models(prefix: string) {
-  const Base = declarativeBase();
-  class Item extends Base.model(`${prefix}_items`, {
-    id: mapped(Integer, { primaryKey: true }),
-    label: mapped(new String(50), { nullable: false }),
-  }) {}
-  return { Base, Item };
-}
 type ItemClass = ReturnType<typeof models>["Item"];
 
 /** Lets a test stop a request after its flush, abort it from the client, then let the handler go on. */

@@ -9,15 +9,9 @@ import { Session, select, sessionmaker } from "athanor/orm";
 import { Propagation, scopedSession, transactional, type ScopedSession } from "athanor/ext";
 import { sqliteFilePath, uniqueName } from "../support/backends.js";
 import { itemModels as models } from "../support/item-model.js";
+import { signal } from "../support/signal.js";
 import { describeEachBackend, type BackendContext } from "../support/suite.js";
 
-
-/** A promise with its resolve function, to make two flows take turns. */
-function signal(): { promise: Promise<void>; fire: () => void } {
-  let fire!: () => void;
-  const promise = new Promise<void>((resolve) => (fire = resolve));
-  return { promise, fire };
-}
 
 const tick = (ms = 1) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -18,6 +18,7 @@ import { Session, select, sessionmaker } from "athanor/orm";
 import { expressScopedSession, fastifyScopedSession, honoScopedSession, scopedSession, type ScopedSession } from "athanor/ext";
 import { uniqueName } from "../support/backends.js";
 import { itemModels as models } from "../support/item-model.js";
+import { signal } from "../support/signal.js";
 import { describeEachBackend } from "../support/suite.js";
 import { eventually, withAppName } from "./support.js";
 
@@ -32,12 +33,6 @@ class AbortProbe {
   flushed = signal();
   gate = signal();
   outcome: Promise<string> | undefined;
-}
-
-function signal(): { promise: Promise<void>; fire: () => void } {
-  let fire!: () => void;
-  const promise = new Promise<void>((resolve) => (fire = resolve));
-  return { promise, fire };
 }
 
 /** What every app does, whatever the framework: the handlers only use the scoped session. */

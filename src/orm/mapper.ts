@@ -261,16 +261,20 @@ export class Mapper<T extends object = object> {
     return this._parts.length > 1;
   }
 
-  /** @internal The FROM of this class's rows: its table, or its tables joined on their keys. */
+  #from: AnyTable | undefined;
+
+  /** @internal The FROM of this class's rows: its table, or its tables joined on their keys (built once). */
   get _from(): AnyTable {
-    let from = (this._parts[0] as TablePart).table;
+    if (this.#from !== undefined) return this.#from;
+    const base = this._parts[0] as TablePart;
+    let from = base.table;
     for (let i = 1; i < this._parts.length; i++) {
       const part = this._parts[i] as TablePart;
-      const base = this._parts[0] as TablePart;
-      const on = and(...part.primaryKey.map((col, k) => col.eq(base.primaryKey[part.primaryKeyAttributes.indexOf(base.primaryKeyAttributes[k] as string)] as never)));
+      // Each key column joins the base key column of the same attribute.
+      const on = and(...part.primaryKey.map((col, k) => col.eq(base.primaryKey[base.primaryKeyAttributes.indexOf(part.primaryKeyAttributes[k] as string)] as never)));
       from = from.join(part.table, on as ColumnElement<boolean, string>) as unknown as AnyTable;
     }
-    return from;
+    return (this.#from = from);
   }
 
   /** @internal A Core SELECT of `columns` from this class's rows (its tables joined when there are several). */

@@ -244,8 +244,10 @@ export class Session implements StateOwner, AsyncDisposable {
   #pending = new PendingSet();
   #dirty = new Set<InstanceState>();
   #deleted = new Set<InstanceState>();
-  /** Rows inserted or deleted in the current transaction: a rollback makes them transient again, or persistent again. */
-  /** Objects whose rows this transaction inserted, in order (an array: a flush of many objects adds each once, and cheaply). */
+  /**
+   * Rows inserted or deleted in the current transaction: a rollback makes them transient again, or persistent again.
+   * The inserted ones are an array, in order: a flush of many objects adds each once, and cheaply.
+   */
   #insertedInTransaction: InstanceState[] = [];
   #removedInTransaction = new Set<InstanceState>();
   #failure: unknown;
@@ -854,13 +856,16 @@ export class Session implements StateOwner, AsyncDisposable {
     }
     for (const state of inserts) {
       const keyAttributes = state.mapper.primaryKeyAttributes;
-      const values = keyAttributes.length === 1 ? [state.dict[keyAttributes[0] as string]] : keyAttributes.map((k) => state.dict[k]);
-      if (values.includes(undefined) || values.includes(null)) {
+      const values = keyAttributes.length === 1 ? undefined : keyAttributes.map((k) => state.dict[k]);
+      const token = values === undefined ? state.dict[keyAttributes[0] as string] : identityToken(values);
+      if (values === undefined ? token === undefined || token === null : values.includes(undefined) || values.includes(null)) {
         throw new InvalidRequestError(`The flush of ${describeInstance(state.obj, state.mapper)} produced no primary key; give it one, or make the key generated.`);
       }
-      state.key = [state.mapper, values];
+      // As for a loaded row, a one-column key is kept as its value until the key is read.
+      if (values === undefined) state._setKey(state.mapper, token);
+      else state.key = [state.mapper, values];
       state.committed = undefined;
-      this.#mapFor(state.mapper).set(identityToken(values), state);
+      this.#mapFor(state.mapper).set(token, state);
       this.#insertedInTransaction.push(state);
     }
     this.#pending.clear();

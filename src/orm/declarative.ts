@@ -324,13 +324,14 @@ function modelClass<D extends ColumnDefs, TB extends string>(registry: Registry,
       }
       // Extending Parent.joined(...) names the subclass's own table; extending Parent itself, the parent's.
       const own = Object.hasOwn(direct, JOINED_TABLE) ? (direct as unknown as { [JOINED_TABLE]: Table })[JOINED_TABLE] : undefined;
-      const table = own ?? parent.table;
-      const options_: MapperOptions = { inherits: parent, polymorphicIdentity: options.identity };
-      if (options.polymorphicLoad !== undefined) {
-        if (own === undefined) throw new ArgumentError(`${this.name}.inherit(): polymorphicLoad is for joined-table inheritance (extend ${parent.name}.joined(table, columns)).`);
-        (options_ as { polymorphicLoad?: "selectin" }).polymorphicLoad = options.polymorphicLoad;
+      if (options.polymorphicLoad !== undefined && own === undefined) {
+        throw new ArgumentError(`${this.name}.inherit(): polymorphicLoad is for joined-table inheritance (extend ${parent.name}.joined(table, columns)).`);
       }
-      const mapper = new Mapper(parent.registry, this, table, options_);
+      const mapper = new Mapper(parent.registry, this, own ?? parent.table, {
+        inherits: parent,
+        polymorphicIdentity: options.identity,
+        polymorphicLoad: options.polymorphicLoad,
+      });
       parent.registry._add(mapper);
     }
     static joined(this: MappedClass, tableName: string, columns: ColumnDefs, ...items: TableArg<never>[]): MappedClass {

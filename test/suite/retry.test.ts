@@ -3,7 +3,7 @@
  * PostgreSQL raises a retryable error (SQLSTATE 40001), and re-running whole
  * transactions with the helper keeps the invariant under concurrency.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { ArgumentError, IntegrityError, OperationalError, runWithRetry, text, type Connection } from "../../src/index.js";
 import { uniqueName } from "../support/backends.js";
 import { describeEachBackend } from "../support/suite.js";
@@ -26,7 +26,9 @@ describe("runWithRetry without a database", () => {
     expect(attempts).toEqual([0, 1, 2]);
     expect(retried).toEqual([1, 2]);
     let calls = 0;
-    await expect(runWithRetry(async () => (++calls < 3 ? Promise.reject(retryable()) : "done"), { backoff: () => 0 })).resolves.toBe("done");
+    const result = runWithRetry(async () => (++calls < 3 ? Promise.reject(retryable()) : "done"), { backoff: () => 0 });
+    expectTypeOf(result).toEqualTypeOf<Promise<string>>();
+    await expect(result).resolves.toBe("done");
   });
 
   it("does not retry other errors, and checks its options", async () => {

@@ -136,6 +136,7 @@ describe("session results", () => {
   it("types entity and mixed selects", async () => {
     const session = null as unknown as Session;
     expectTypeOf(await session.scalars(select(User))).toEqualTypeOf<ScalarResult<User>>();
+    expectTypeOf((await session.scalars(select(User))).unique()).toEqualTypeOf<ScalarResult<User>>();
     expectTypeOf((await session.execute(select(User, Post.c.title, Post))).all()).toEqualTypeOf<[User, string, Post][]>();
     expectTypeOf((await session.execute(select(User, Post).outerjoin(Post))).all()).toEqualTypeOf<[User, Post | null][]>();
     expectTypeOf(await session.get(User, 1)).toEqualTypeOf<User | null>();

@@ -99,6 +99,7 @@ export {
   type ColumnsFromTypes,
   type SelectLike,
 } from "./elements/from-clause.js";
+export { Values, values, type ValuesColumns, type ValuesRow } from "./elements/values.js";
 export {
   Select,
   CompoundSelect,

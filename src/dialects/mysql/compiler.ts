@@ -23,6 +23,7 @@ import {
   type OrderByExpression,
   type Select,
   type TypeEngine,
+  type Values,
 } from "../../sql/index.js";
 
 /**
@@ -103,6 +104,18 @@ export class MySQLCompiler extends SQLCompiler {
     if (extra.length === 0) return super.updateHead(update, extra, state);
     const tables = [update.state.table, ...extra].map((f) => this.fromItem(f, state)).join(", ");
     return `UPDATE ${tables} SET ${this.setClause(update.state.table, update.state.values, state, true, true)}`;
+  }
+
+  /**
+   * A derived table of one SELECT per row joined by UNION ALL: MySQL's
+   * `VALUES ROW(...)` and MariaDB's `VALUES (...)` differ and neither names its
+   * columns, while this form works on both.
+   */
+  override visitValues(values: Values, name: string, state: CompileState): string {
+    const rows = this.valuesRows(values, state);
+    const first = (rows[0] as string[]).map((sql, i) => `${sql} AS ${this.quoteIdentifier((values.columnDefinitions[i] as { name: string }).name)}`);
+    const selects = [`SELECT ${first.join(", ")}`, ...rows.slice(1).map((row) => `SELECT ${row.join(", ")}`)];
+    return `(${selects.join(" UNION ALL ")}) AS ${name}`;
   }
 
   /** Multi-table `DELETE t FROM t, other WHERE ...` when the WHERE clause refers to other tables. */

@@ -1,4 +1,16 @@
-import { JSONB, NullType, SQLCompiler, type BindParameter, type ClauseElement, type CompileState, type Delete, type FromClause, type TypeEngine } from "../../sql/index.js";
+import {
+  JSONB,
+  NullType,
+  SQLCompiler,
+  type BindParameter,
+  type ClauseElement,
+  type ColumnClause,
+  type CompileState,
+  type Delete,
+  type FromClause,
+  type TypeEngine,
+} from "../../sql/index.js";
+import { PostgresTypeCompiler } from "./type-compiler.js";
 
 /**
  * PostgreSQL's compiler: `$1` placeholders, double-quoted identifiers, native
@@ -28,6 +40,23 @@ export class PostgresCompiler extends SQLCompiler {
     if (type instanceof JSONB) return "JSONB";
     return super.castTypeName(type);
   }
+
+  /**
+   * PostgreSQL reads an untyped parameter in VALUES as text, and the columns of
+   * a VALUES list take the type of its first row: so the first row's
+   * parameters carry their column's type (`$1::NUMERIC(10, 2)`), the others follow.
+   */
+  override valuesCell(bind: BindParameter, column: ColumnClause, row: number, state: CompileState): string {
+    const sql = this.process(bind, state);
+    if (row > 0 || column.type instanceof NullType) return sql;
+    return `${sql}::${this.#typeCompiler.process(column.type)}`;
+  }
+
+  /** The DDL type names (arrays, JSONB, enums, decorated types), which CAST's short list does not cover. */
+  readonly #typeCompiler = new PostgresTypeCompiler({
+    quoteIdentifier: (name) => this.quoteIdentifier(name),
+    quoteString: (value) => `'${value.replace(/'/g, "''")}'`,
+  });
 
   override distinctOnClause(expressions: readonly ClauseElement[], state: CompileState): string {
     if (expressions.length === 0) return "DISTINCT ";

@@ -1,4 +1,4 @@
-import { CompileError, SQLCompiler, type ClauseElement, type CompileState, type FunctionCall, type Insert, type OnConflict, type Select } from "../../sql/index.js";
+import { CompileError, SQLCompiler, type ClauseElement, type CompileState, type FunctionCall, type Insert, type OnConflict, type Select, type Values } from "../../sql/index.js";
 import { SQLITE_RESERVED } from "./reserved-words.js";
 
 /**
@@ -54,5 +54,15 @@ export class SQLiteCompiler extends SQLCompiler {
   override insertFromSelect(insert: Insert, selectSql: string): string {
     if (insert.state.onConflict === undefined) return selectSql;
     return `SELECT * FROM (${selectSql}) WHERE true`;
+  }
+
+  /**
+   * SQLite names the columns of a VALUES list column1, column2...: a SELECT
+   * renames them, since SQLite has no column list after the alias.
+   */
+  override visitValues(values: Values, name: string, state: CompileState): string {
+    const rows = this.valuesRows(values, state).map((row) => `(${row.join(", ")})`);
+    const columns = values.columnDefinitions.map((col, i) => `column${i + 1} AS ${this.quoteIdentifier(col.name)}`).join(", ");
+    return `(SELECT ${columns} FROM (VALUES ${rows.join(", ")})) AS ${name}`;
   }
 }

@@ -28,8 +28,9 @@ import {
   type UnaryExpression,
 } from "../elements/expressions.js";
 import type { Assignments, Insert } from "../elements/dml.js";
-import { ColumnClause, Subquery, TableClause, type Alias, type FromClause, type Join } from "../elements/from-clause.js";
+import { Alias, ColumnClause, Subquery, TableClause, type FromClause, type Join } from "../elements/from-clause.js";
 import type { LabelReference, Select } from "../elements/select.js";
+import { Values } from "../elements/values.js";
 import { TypeEngine } from "../types/type-api.js";
 
 /** A statement's cache key and its bound values in key order. */
@@ -103,9 +104,16 @@ const KEYS: Record<string, KeyFn> = {
     binds.push(n);
     return `?${typeKey(n.type)}`;
   },
-  column: (n: ColumnClause) => {
+  column: (n: ColumnClause, binds) => {
     const table = n.table;
     if (table instanceof Subquery && table.name === undefined) return null;
+    // An unaliased VALUES list gets a generated name: like an anonymous subquery, it is not cached.
+    if (table instanceof Values) return null;
+    // A column names its FROM element only by kind and alias name, and an UPDATE ... FROM (VALUES ...) lists no FROM
+    // but through its columns: the list's shape goes into the key here, or two lists aliased alike would share SQL.
+    if (table instanceof Alias && table.element instanceof Values) {
+      return `c(${fromReference(table)}<${valuesKey(table.element, binds)}>.${n.name}:${typeKey(n.type)})`;
+    }
     return `c(${fromReference(table)}.${n.name}:${typeKey(n.type)})`;
   },
   table: (n: TableClause) => `table#${n.tableId}`,
@@ -132,7 +140,30 @@ const KEYS: Record<string, KeyFn> = {
   label_reference: (n: LabelReference) => `lr(${n.name})`,
   select: (n: Select, binds) => selectKey(n, binds),
   insert: (n: Insert, binds) => insertKey(n, binds),
+  values: (n: Values, binds) => valuesKey(n, binds),
 };
+
+/**
+ * A VALUES list keys by its shape (column names and types, row count, and the
+ * names of any bindparam() given at execution), its values bound by position:
+ * the same statement with other data reuses the compiled SQL.
+ */
+function valuesKey(n: Values, binds: BindParameter[]): string {
+  // Met once per column referring to it: its values go into the bind list the first time only.
+  const first = n.rows[0]?.find((bind) => bind.value !== undefined || bind.name === undefined);
+  const listed = first !== undefined && binds.includes(first);
+  let named = "";
+  for (let r = 0; r < n.rows.length; r++) {
+    const row = n.rows[r] as readonly BindParameter[];
+    for (let i = 0; i < row.length; i++) {
+      const bind = row[i] as BindParameter;
+      if (bind.value === undefined && bind.name !== undefined) named += `${r}.${i}=${bind.name};`;
+      else if (!listed) binds.push(bind);
+    }
+  }
+  const columns = n.columnDefinitions.map((col) => `${col.name}:${typeKey(col.type)}`).join(",");
+  return `values(${columns}|rows=${n.rows.length}|${named})`;
+}
 
 /**
  * A multi-row INSERT of plain values keys by its shape (columns, their types,

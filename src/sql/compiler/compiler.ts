@@ -27,6 +27,7 @@ import {
 import { Alias, CTE, ColumnClause, FromClause, Join, Subquery, TableClause, type SelectLike } from "../elements/from-clause.js";
 import type { LabelReference , Exists, ScalarSelect} from "../elements/select.js";
 import { CompoundSelect, Select } from "../elements/select.js";
+import { Values } from "../elements/values.js";
 import type { Assignments, Delete, ExcludedColumn, Insert, OnConflict, Update } from "../elements/dml.js";
 import type { Executable, TextClause } from "../elements/text.js";
 import { BigInteger, Boolean as BooleanType, Date as DateType, DateTime, Float, Integer, JSON as JSONType, Numeric, SmallInteger, String as StringType, Text, Time, UUID } from "../types/sqltypes.js";
@@ -123,6 +124,7 @@ const visitors = new Map<string, Visitor>([
   ["exists", (c, n, s) => `EXISTS (${c.processSubquery((n as Exists).element, s)})`],
   ["insert", (c, n, s) => c.visitInsert(n as Insert, s)],
   ["update", (c, n, s) => c.visitUpdate(n as Update, s)],
+  ["values", (c, n, s) => c.visitValues(n as Values, c.fromName(n as Values, s), s)],
   ["delete", (c, n, s) => c.visitDelete(n as Delete, s)],
   ["excluded_column", (c, n, s) => c.visitExcludedColumn(n as ExcludedColumn, s)],
 ]);
@@ -440,6 +442,7 @@ export class SQLCompiler {
     const right = join.right instanceof Join ? `(${this.process(join.right, state)})` : this.process(join.right, state);
     return `${this.process(join.left, state)} ${kind} ${right} ON ${this.process(join.onclause, state)}`;
   }
+    if (from instanceof Values) return this.quoteIdentifier(this.anonymousName(from, state));
 
   visitSubquery(subquery: Subquery, state: CompileState): string {
     const body = this.processSubquery(subquery.element, state, !subquery.lateral);
@@ -462,6 +465,8 @@ export class SQLCompiler {
       if ([...done].some((d) => d.root === cte.root)) return;
       done.add(cte);
       state.ctes.push(cte);
+    // A VALUES list takes its alias inside its own rendering (column names follow it on PostgreSQL).
+    if (alias.element instanceof Values) return this.visitValues(alias.element, this.quoteIdentifier(alias.name), state);
       const before = state.ctes.length;
       const body = this.processSubquery(cte.element, state, true);
       for (const dependency of state.ctes.slice(before)) render(dependency);
@@ -476,6 +481,24 @@ export class SQLCompiler {
   /** Renders a nested SELECT; `isolated` hides the enclosing FROM elements (no correlation into FROM subqueries). */
   processSubquery(element: SelectLike, state: CompileState, isolated = false): string {
     const saved = isolated ? state.enclosing.splice(0) : undefined;
+  /** A VALUES list in FROM under a (quoted) name: `(VALUES (?, ?), (?, ?)) AS name (a, b)`, the SQL standard's form. */
+  visitValues(values: Values, name: string, state: CompileState): string {
+    const rows = this.valuesRows(values, state).map((row) => `(${row.join(", ")})`);
+    const columns = values.columnDefinitions.map((col) => this.quoteIdentifier(col.name)).join(", ");
+    return `(VALUES ${rows.join(", ")}) AS ${name} (${columns})`;
+  }
+
+  /** The placeholders of a VALUES list, row by row (an empty list cannot be written in SQL). */
+  valuesRows(values: Values, state: CompileState): string[][] {
+    if (values.rows.length === 0) throw new CompileError("values(): the VALUES list has no rows; add them with data([[...], ...]).");
+    return values.rows.map((row, r) => row.map((bind, i) => this.valuesCell(bind, values.columnDefinitions[i] as ColumnClause, r, state)));
+  }
+
+  /** One value of a VALUES list: a bound parameter (PostgreSQL adds its type on the first row). */
+  valuesCell(bind: BindParameter, _column: ColumnClause, _row: number, state: CompileState): string {
+    return this.process(bind, state);
+  }
+
     state.depth += 1;
     try {
       return this.process(element, state);

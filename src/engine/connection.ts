@@ -53,6 +53,10 @@ export class Connection implements AsyncDisposable {
   #isolationLevel: IsolationLevel | undefined;
   #cursorOpen = false;
   #beginning: Promise<void> | undefined;
+  /** True once the current transaction's BEGIN was sent (it may wait for the first statement that can write). */
+  #begunOnServer = false;
+  /** True while the current transaction runs its reads before BEGIN (decided at its first statement). */
+  #readsBeforeBegin = false;
 
   /** @internal Use {@link Engine.connect}. */
   constructor(engine: Engine, pooled: PooledConnection<DriverConnection>, options: ConnectionOptions = {}) {
@@ -131,7 +135,7 @@ export class Connection implements AsyncDisposable {
     const { compiled, cached } = this.engine.compileCached(statement);
     if (Array.isArray(params)) return this.#executeMany(compiled, cached, params as readonly Params[]);
     const positional = bindValues(compiled, params as Params | undefined);
-    const driver = await this.#prepare();
+    const driver = await this.#prepare(compiled.readOnly === true);
     return this.#run<RowOf<S>, ScalarOf<S>>(driver, compiled, positional, cached);
   }
 
@@ -149,7 +153,7 @@ export class Connection implements AsyncDisposable {
       const processor = processors[i];
       if (processor !== undefined && value !== null) values[i] = processor(value);
     }
-    const driver = await this.#prepare();
+    const driver = await this.#prepare(false);
     return this.#run(driver, compiled, values, true);
   }
 
@@ -167,7 +171,8 @@ export class Connection implements AsyncDisposable {
     const positional = bindValues(compiled, params);
     const batchSize = options.batchSize ?? this.engine.streamBatchSize;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batchSize must be a positive integer, got ${batchSize}.`);
-    const driver = await this.#prepare();
+    // A cursor lives in a transaction (PostgreSQL's portals do): begin it first.
+    const driver = await this.#prepare(false);
     const context = this.#beforeExecute(compiled.sql, positional, false, cached);
     let cursor;
     try {
@@ -193,7 +198,7 @@ export class Connection implements AsyncDisposable {
    */
   async execDriverSql(sql: string, params: readonly unknown[] = []): Promise<Result> {
     if (typeof sql !== "string") throw new ArgumentError("execDriverSql expects a SQL string.");
-    const driver = await this.#prepare();
+    const driver = await this.#prepare(false);
     const compiled: CompiledSQL = { sql, bindNames: [], bindProcessors: [], boundValues: {}, resultTypes: undefined };
     return this.#run(driver, compiled, params, false);
   }
@@ -213,8 +218,7 @@ export class Connection implements AsyncDisposable {
           "Commit or roll it back first, or use beginNested() for a savepoint.",
       );
     }
-    await this.#prepare();
-    await this.#ensureTransaction();
+    await this.#prepare(true);
     const transaction = this.#transaction as unknown as Transaction;
     return fn === undefined ? transaction : runInTransaction(transaction, () => fn(this));
   }
@@ -230,7 +234,7 @@ export class Connection implements AsyncDisposable {
     if (!this.engine.dialect.capabilities.savepoints) {
       throw new NotSupportedError(`The ${this.engine.dialect.name} dialect does not support savepoints.`);
     }
-    const driver = await this.#prepare();
+    const driver = await this.#prepare(false);
     const name = `sa_savepoint_${++this.#savepointCounter}`;
     await this.#control(driver, this.engine.dialect.savepointStatement(name));
     const nested = new NestedTransaction(this, name);
@@ -244,7 +248,7 @@ export class Connection implements AsyncDisposable {
     if (this.#transaction === undefined) return;
     this.#assertNoPendingRollback();
     const driver = this.#driver();
-    if (this.#isolationLevel !== "AUTOCOMMIT") await this.#control(driver, this.engine.dialect.commitStatement);
+    if (this.#holdsServerTransaction()) await this.#control(driver, this.engine.dialect.commitStatement);
     this.#endTransaction();
     if (this.#pooled !== undefined) this.#pooled.resetNeeded = false;
     this.engine.events.emit("commit", this);
@@ -255,10 +259,12 @@ export class Connection implements AsyncDisposable {
     this.#assertOpen();
     if (this.#transaction === undefined) return;
     const pooled = this.#pooled;
+    const onServer = this.#holdsServerTransaction();
     this.#endTransaction();
     this.#pendingRollback = undefined;
-    if (pooled !== undefined && this.#isolationLevel !== "AUTOCOMMIT") {
+    if (pooled !== undefined && onServer) {
       try {
+        this.engine.logStatement(this.engine.dialect.rollbackStatement, [], undefined);
         await pooled.connection.execute(this.engine.dialect.rollbackStatement, []);
         pooled.resetNeeded = false;
       } catch (error) {
@@ -369,41 +375,65 @@ export class Connection implements AsyncDisposable {
     return pooled.connection;
   }
 
-  /** Checks the state, reconnects after an invalidation and begins the transaction if needed. */
-  async #prepare(): Promise<DriverConnection> {
+  /**
+   * Checks the state, reconnects after an invalidation and begins the
+   * transaction if needed. `readOnly`: the statement about to run cannot
+   * write, so its BEGIN may wait (see the engine option `deferBegin`).
+   */
+  async #prepare(readOnly: boolean): Promise<DriverConnection> {
     this.#assertUsable();
     if (this.#pooled === undefined) this.#pooled = await this.engine.pool.checkout();
-    if (this.#transaction === undefined) await this.#ensureTransaction();
+    if (!this.#begunOnServer && !(readOnly && this.#readsBeforeBegin)) await this.#ensureTransaction(readOnly);
     return this.#pooled.connection;
   }
 
-  async #ensureTransaction(): Promise<void> {
-    if (this.#transaction !== undefined) return;
+  async #ensureTransaction(readOnly: boolean): Promise<void> {
     // Two statements started together must not both send BEGIN.
-    this.#beginning ??= this.#beginTransaction().finally(() => {
+    while (this.#beginning !== undefined) await this.#beginning;
+    if (this.#begunOnServer) return;
+    this.#beginning = this.#beginTransaction(readOnly).finally(() => {
       this.#beginning = undefined;
     });
     await this.#beginning;
   }
 
-  async #beginTransaction(): Promise<void> {
+  async #beginTransaction(readOnly: boolean): Promise<void> {
     const pooled = this.#pooled as PooledConnection<DriverConnection>;
-    if (this.#isolationLevel !== "AUTOCOMMIT") {
-      pooled.resetNeeded = true;
-      for (const sql of this.engine.dialect.beginStatements(this.#isolationLevel)) {
-        await this.#control(pooled.connection, sql);
-      }
+    if (this.#transaction === undefined) {
+      this.#transaction = new Transaction(this);
+      this.engine.events.emit("begin", this);
     }
-    this.#transaction = new Transaction(this);
-    this.engine.events.emit("begin", this);
+    if (this.#isolationLevel === "AUTOCOMMIT") {
+      this.#begunOnServer = true;
+      return;
+    }
+    if (readOnly && (await this.#readsMayPrecedeBegin(pooled))) {
+      this.#readsBeforeBegin = true;
+      return;
+    }
+    pooled.resetNeeded = true;
+    for (const sql of this.engine.dialect.beginStatements(this.#isolationLevel)) {
+      await this.#control(pooled.connection, sql);
+    }
+    this.#begunOnServer = true;
+  }
+
+  async #readsMayPrecedeBegin(pooled: PooledConnection<DriverConnection>): Promise<boolean> {
+    try {
+      return await this.engine._readsMayPrecedeBegin(this.#isolationLevel, pooled.connection);
+    } catch (error) {
+      throw await this.#handleError(error, this.engine.dialect.defaultIsolationQuery ?? "", []);
+    }
   }
 
   /** True when a transaction is open on the server (under AUTOCOMMIT nothing is, and nothing can be lost). */
   #holdsServerTransaction(): boolean {
-    return this.#transaction !== undefined && this.#isolationLevel !== "AUTOCOMMIT";
+    return this.#transaction !== undefined && this.#begunOnServer && this.#isolationLevel !== "AUTOCOMMIT";
   }
 
   #endTransaction(): void {
+    this.#begunOnServer = false;
+    this.#readsBeforeBegin = false;
     this.#transaction?._deactivate();
     this.#transaction = undefined;
     for (const nested of this.#savepoints.splice(0)) nested._deactivate();
@@ -434,7 +464,7 @@ export class Connection implements AsyncDisposable {
 
   async #executeMany<T, S>(compiled: CompiledSQL, cached: boolean | undefined, paramSets: readonly Params[]): Promise<Result<T, S>> {
     const positional = paramSets.map((params) => bindValues(compiled, params));
-    const driver = await this.#prepare();
+    const driver = await this.#prepare(false);
     const context = this.#beforeExecute(compiled.sql, positional, true, cached);
     let raw;
     try {

@@ -40,6 +40,11 @@ export abstract class DefaultDialect implements Dialect {
     return `ROLLBACK TO SAVEPOINT ${this.createCompiler().forceQuote(name)}`;
   }
 
+  /** Standard SQL promises nothing about reads outside a transaction: BEGIN always comes first. */
+  readsMayPrecedeBegin(_level: string): boolean {
+    return false;
+  }
+
   quoteIdentifier(name: string): string {
     return this.createCompiler().quoteIdentifier(name);
   }

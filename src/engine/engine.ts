@@ -63,6 +63,27 @@ export interface EngineOptions {
   compiledCacheSize?: number;
   /** Rows per fetch for {@link Connection.stream}. Default 1,000. */
   streamBatchSize?: number;
+  /**
+   * Send a transaction's BEGIN just before its first statement that may
+   * write, instead of before its first statement, where the isolation level
+   * makes that invisible: READ COMMITTED on PostgreSQL, MySQL and MariaDB,
+   * which is PostgreSQL's default. A unit of work that only reads then costs
+   * one round trip instead of three (no BEGIN, no ROLLBACK), and a failed
+   * read no longer aborts the transaction.
+   *
+   * "May write" is decided when the statement is compiled: INSERT, UPDATE,
+   * DELETE, SELECT ... FOR UPDATE/SHARE, literal SQL (`text()`,
+   * `literalColumn()`, `execDriverSql`), a function call outside a list of
+   * known read-only functions (`count`, `coalesce`, `lower`, ...), streaming,
+   * savepoints. Each of these begins the transaction first, so nothing changes
+   * for them. At REPEATABLE READ or SERIALIZABLE, on SQLite, or when the
+   * server's default level is not READ COMMITTED (read once per engine), BEGIN
+   * is always sent first.
+   *
+   * Default `true`; `false` sends BEGIN before every transaction's first
+   * statement.
+   */
+  deferBegin?: boolean;
 }
 
 interface Loaded {
@@ -73,6 +94,7 @@ interface Loaded {
 const KNOWN_OPTIONS = new Set<string>([
   "echo", "logger", "poolClass", "poolSize", "maxOverflow", "poolTimeout", "poolRecycle", "poolPrePing",
   "poolUseLifo", "connectTimeout", "isolationLevel", "connectArgs", "compiledCacheSize", "streamBatchSize", "statementTimeout",
+  "deferBegin",
 ]);
 
 const ISOLATION_LEVELS = new Set<string>(["SERIALIZABLE", "REPEATABLE READ", "READ COMMITTED", "READ UNCOMMITTED", "AUTOCOMMIT"]);
@@ -95,6 +117,8 @@ export class Engine {
   #loaded: Loaded | undefined;
   #loading: Promise<Loaded> | undefined;
   #disposed = false;
+  /** Whether reads may run before BEGIN at the server's default isolation level: learned at the first transaction. */
+  #defaultLevelDefers: boolean | undefined;
 
   /** @internal Use {@link createEngine}. */
   constructor(url: URL, options: EngineOptions = {}) {
@@ -254,6 +278,24 @@ export class Engine {
 
   #compileFresh(statement: Executable, shape: StatementKey | undefined): CompiledSQL {
     return this.dialect.createCompiler().compile(statement, shape);
+  }
+
+  /**
+   * @internal Whether a read-only statement may run before BEGIN in a
+   * transaction at `level` (`undefined`: the server's default, which is asked
+   * on `driver` once per engine).
+   */
+  async _readsMayPrecedeBegin(level: IsolationLevel | undefined, driver: DriverConnection): Promise<boolean> {
+    if (this.#options.deferBegin === false) return false;
+    const dialect = this.dialect;
+    if (level !== undefined) return dialect.readsMayPrecedeBegin(level);
+    if (this.#defaultLevelDefers !== undefined) return this.#defaultLevelDefers;
+    const query = dialect.defaultIsolationQuery;
+    if (query === undefined) return (this.#defaultLevelDefers = false);
+    this.logStatement(query, [], undefined);
+    const result = await driver.execute(query, []);
+    const value = (result.rows[0] as unknown[] | undefined)?.[0];
+    return (this.#defaultLevelDefers = dialect.readsMayPrecedeBegin(String(value).replace(/-/g, " ").toUpperCase()));
   }
 
   /** @internal Checks that the dialect supports an isolation level. */
@@ -436,6 +478,9 @@ function validateOptions(options: EngineOptions): void {
   }
   if (options.echo !== undefined && options.echo !== true && options.echo !== false && options.echo !== "debug") {
     throw new ArgumentError(`Engine option echo must be true, false or "debug", got ${String(options.echo)}.`);
+  }
+  if (options.deferBegin !== undefined && typeof options.deferBegin !== "boolean") {
+    throw new ArgumentError(`Engine option deferBegin must be true or false, got ${String(options.deferBegin)}.`);
   }
   if (options.isolationLevel !== undefined && !ISOLATION_LEVELS.has(options.isolationLevel)) {
     throw new ArgumentError(

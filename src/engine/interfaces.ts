@@ -153,6 +153,22 @@ export interface Dialect {
   rollbackToSavepointStatement(name: string): string;
   /** A query returning one row whose first column is the current isolation level. */
   readonly isolationLevelQuery: string;
+  /**
+   * A query returning one row whose first column is the isolation level a
+   * transaction gets when none is asked for (the server's configured
+   * default); absent when reads never run before BEGIN on this database.
+   */
+  readonly defaultIsolationQuery?: string;
+  /**
+   * Whether a read-only SELECT sees the same data, and holds no lock the rest
+   * of the transaction relies on, when it runs before the transaction's BEGIN
+   * as inside it: true at READ COMMITTED, where every statement takes a new
+   * snapshot anyway; false where the first read fixes the transaction's
+   * snapshot (REPEATABLE READ, SERIALIZABLE, SQLite). `level` is the level
+   * asked for, or the server default's name as {@link defaultIsolationQuery}
+   * returns it.
+   */
+  readsMayPrecedeBegin(level: string): boolean;
   /** Quotes an identifier when it needs quoting. */
   quoteIdentifier(name: string): string;
   /** The dialect's catalog queries, for `inspect()` and `metadata.reflect()`; absent when not implemented. */

@@ -156,7 +156,8 @@ describeEachBackend("select", (ctx) => {
     });
     if (results === null) return;
     expect(results).toEqual([[1, 2], [3], [2, 3, 4]]);
-    const selects = logs.filter((l) => l.startsWith("SELECT"));
+    // The engine's one-time question about the default isolation level is not a statement of the test.
+    const selects = logs.filter((l) => l.startsWith("SELECT") && !l.startsWith("SELECT @@"));
     expect(selects.map((l) => /\[(compiled|cached)\]/.exec(l)?.[1])).toEqual(["compiled", "cached", "cached"]);
   });
 });

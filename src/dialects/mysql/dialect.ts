@@ -38,16 +38,26 @@ export class MySQLDialect extends DefaultDialect {
     return new MySQLDDLCompiler();
   }
 
-  /**
-   * `START TRANSACTION`, preceded by `SET TRANSACTION ISOLATION LEVEL` (which
-   * applies to the next transaction only) when a level is named.
-   * `AUTOCOMMIT` begins nothing.
-   */
   /** MySQL 8 `max_execution_time` limits SELECT statements only. */
   statementTimeoutStatements(milliseconds: number): readonly string[] {
     return [`SET SESSION max_execution_time = ${Math.round(milliseconds)}`];
   }
 
+  /** The session's level is the one the next transaction gets. */
+  get defaultIsolationQuery(): string {
+    return this.isolationLevelQuery;
+  }
+
+  /** InnoDB's plain SELECTs are lock-free consistent reads; at READ COMMITTED each takes its own snapshot. */
+  override readsMayPrecedeBegin(level: string): boolean {
+    return level === "READ COMMITTED" || level === "READ UNCOMMITTED";
+  }
+
+  /**
+   * `START TRANSACTION`, preceded by `SET TRANSACTION ISOLATION LEVEL` (which
+   * applies to the next transaction only) when a level is named.
+   * `AUTOCOMMIT` begins nothing.
+   */
   override beginStatements(isolationLevel?: IsolationLevel): readonly string[] {
     if (isolationLevel === undefined) return ["START TRANSACTION"];
     if (isolationLevel === "AUTOCOMMIT") return [];

@@ -63,7 +63,29 @@ export interface CompiledSQL {
   readonly keyPositions?: readonly (number | undefined)[];
   /** For a cached compilation: this execution's values of the cache key's binds, by position. */
   readonly keyValues?: readonly unknown[];
+  /**
+   * True for a SELECT (or compound SELECT) that cannot change anything: no
+   * locking clause, no DML in a CTE, no literal SQL and no function outside
+   * {@link READ_ONLY_FUNCTIONS}. Such a statement may run before its
+   * transaction's BEGIN is sent (see the engine option `deferBegin`).
+   */
+  readonly readOnly?: boolean;
 }
+
+/**
+ * Functions known not to write or take locks that outlive the statement. Any
+ * other function (`nextval`, `pg_advisory_xact_lock`, a user's function) makes
+ * a SELECT count as a possible write, so its transaction begins first.
+ */
+export const READ_ONLY_FUNCTIONS: ReadonlySet<string> = new Set([
+  "count", "sum", "avg", "min", "max", "coalesce", "nullif", "greatest", "least",
+  "lower", "upper", "length", "char_length", "substr", "substring", "trim", "ltrim", "rtrim", "replace", "concat",
+  "abs", "round", "floor", "ceil", "ceiling", "mod", "power", "sqrt",
+  "now", "current_timestamp", "current_date", "current_time", "localtimestamp", "date_trunc", "extract", "date", "datetime", "strftime",
+  "array_agg", "string_agg", "group_concat", "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg", "json_build_object", "jsonb_build_object",
+  "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value", "nth_value",
+  "bool_and", "bool_or", "every", "unnest", "array_length", "cardinality", "to_char", "to_number", "random",
+]);
 
 /** Per-compilation state. */
 export interface CompileState {
@@ -85,6 +107,8 @@ export interface CompileState {
   resultTypes: Record<string, TypeEngine> | undefined;
   /** Each value-carrying bind's position in the statement's cache key: its parameter is named `#position`. */
   readonly bindIndex: Map<BindParameter, number> | undefined;
+  /** Set by any part that may write or lock (DML, FOR UPDATE, literal SQL, an unknown function): see {@link CompiledSQL.readOnly}. */
+  mayWrite: boolean;
 }
 
 type Visitor = (compiler: SQLCompiler, node: ClauseElement, state: CompileState) => string;
@@ -101,7 +125,10 @@ const visitors = new Map<string, Visitor>([
   ["subquery", (c, n, s) => c.visitSubquery(n as Subquery, s)],
   ["cte", (c, n, s) => c.visitCTEReference(n as CTE, s)],
   ["bindparam", (c, n, s) => c.visitBindParameter(n as BindParameter, s)],
-  ["literal_column", (c, n) => (n as LiteralColumn).text],
+  ["literal_column", (c, n, s) => {
+    s.mayWrite = true;
+    return (n as LiteralColumn).text;
+  }],
   ["null", () => "NULL"],
   ["boolean_literal", (c, n) => c.renderBoolean((n as BooleanLiteral).value)],
   ["binary", (c, n, s) => c.visitBinary(n as BinaryExpression, s)],
@@ -204,6 +231,7 @@ export class SQLCompiler {
       boundValues: text?.boundValues ?? state.boundValues,
       boundByPosition: state.boundByPosition,
       resultTypes: text?.columnTypes ?? state.resultTypes,
+      readOnly: !state.mayWrite && (statement.kind === "select" || statement.kind === "compound_select"),
       ...(Object.keys(state.generated).length > 0 ? { generated: state.generated } : {}),
     };
   }
@@ -317,6 +345,8 @@ export class SQLCompiler {
       if (s.having.length > 0) sql += ` HAVING ${this.conjunction(s.having, state)}`;
       if (s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.map((o) => this.process(o, state)).join(", ")}`;
       sql += this.limitClause(s.limit, s.offset, state);
+      // A lock outlives the statement only inside a transaction, so a locking read begins it.
+      if (s.forUpdate !== undefined) state.mayWrite = true;
       sql += this.forUpdateClause(select, state);
       return sql;
     } finally {
@@ -613,6 +643,7 @@ export class SQLCompiler {
   }
 
   visitFunction(node: FunctionCall, state: CompileState): string {
+    if (!READ_ONLY_FUNCTIONS.has(node.name.toLowerCase())) state.mayWrite = true;
     const args = node.args.length === 0 && node.name === "count" ? "*" : node.args.map((a) => this.process(a, state)).join(", ");
     let sql = `${this.functionName(node.name)}(${args})`;
     if (node.filterWhere !== undefined) sql += ` FILTER (WHERE ${this.process(node.filterWhere, state)})`;
@@ -638,6 +669,7 @@ export class SQLCompiler {
 
   /** Renders literal SQL, turning each `:name` into a placeholder. */
   visitText(node: TextClause, state: CompileState): string {
+    state.mayWrite = true;
     let sql = "";
     for (const part of scanText(node.text)) {
       if ("text" in part) sql += part.text;
@@ -656,6 +688,7 @@ export class SQLCompiler {
   // ---- DML: INSERT, UPDATE, DELETE ----
 
   visitInsert(insert: Insert, state: CompileState): string {
+    state.mayWrite = true;
     const s = insert.state;
     const top = state.depth === 0;
     state.enclosing.push(new Set<FromClause>([s.table]));
@@ -776,6 +809,7 @@ export class SQLCompiler {
   }
 
   visitUpdate(update: Update, state: CompileState): string {
+    state.mayWrite = true;
     const s = update.state;
     if (s.values.length === 0) throw new CompileError(`update(${s.table.fullName}): nothing to SET; call values({ ... }) first.`);
     const top = state.depth === 0;
@@ -799,6 +833,7 @@ export class SQLCompiler {
   }
 
   visitDelete(del: Delete, state: CompileState): string {
+    state.mayWrite = true;
     const s = del.state;
     const top = state.depth === 0;
     const extra = del.extraFroms();
@@ -931,6 +966,7 @@ function newState(bindIndex?: Map<BindParameter, number>): CompileState {
     enclosing: [],
     depth: 0,
     resultTypes: undefined,
+    mayWrite: false,
   };
 }
 

@@ -17,9 +17,23 @@
  * @module
  */
 import type { Connection } from "../engine/index.js";
-import { StaleDataError } from "../errors/index.js";
+import { CompileError, StaleDataError } from "../errors/index.js";
 import type { AnySchemaColumn as AnyColumn, AnyTable } from "../schema/index.js";
-import { ClauseElement, and, bindparam, delete_, insert, select as coreSelect, update, type ColumnElement, type CompiledSQL } from "../sql/index.js";
+import {
+  ClauseElement,
+  and,
+  bindparam,
+  column,
+  delete_,
+  insert,
+  select as coreSelect,
+  update,
+  values,
+  type AnyColumnClause,
+  type ColumnElement,
+  type CompiledSQL,
+  type Update,
+} from "../sql/index.js";
 import { groupBy, topologicalSort } from "../util/index.js";
 import type { Mapper, TablePart } from "./mapper.js";
 import type { RelationshipProperty } from "./relationship.js";
@@ -459,35 +473,109 @@ async function updateStates(conn: Connection, mapper: Mapper, states: readonly I
   }
 }
 
+/**
+ * Updates the rows of one table of a mapping that changed the same columns.
+ * Two rows or more go in one `UPDATE ... FROM (VALUES ...)` per chunk (one
+ * round trip, where the drivers' executemany sends one statement per row);
+ * a single row, or values the batched form cannot carry, one statement per row.
+ */
 async function updateRows(conn: Connection, mapper: Mapper, part: TablePart, group: readonly [InstanceState, string[]][], changed: readonly string[]): Promise<void> {
   const version = mapper.versionAttribute;
+  const states = group.map(([state]) => state);
+  const matched = (states.length > 1 ? await updateRowsBatched(conn, mapper, part, states, changed) : undefined) ?? (await updateRowsOneByOne(conn, mapper, part, states, changed));
+  // A SQL-expression onUpdate (added by Core) or a server one made a value the object does not know: expire it.
+  const unknownNow = [...part.columns].filter(([key, col]) => !changed.includes(key) && (optionsOf(col).onUpdate instanceof ClauseElement || optionsOf(col).serverOnUpdate !== undefined));
+  for (const state of states) {
+    for (const [key] of unknownNow) {
+      delete state.dict[key];
+      (state.expired ??= new Set()).add(key);
+    }
+  }
+  if (matched !== states.length) {
+    throw new StaleDataError(
+      `UPDATE statement on table '${part.table.name}' expected to update ${states.length} row(s); ${matched} were matched.` +
+        (version === undefined ? "" : " The row was changed or deleted by another transaction since it was loaded (version check)."),
+    );
+  }
+}
+
+/** One UPDATE per row (executemany): `SET col = :set_col WHERE pk = :pk_0 [AND version = :version_old]`. Returns the rows matched. */
+async function updateRowsOneByOne(conn: Connection, mapper: Mapper, part: TablePart, states: readonly InstanceState[], changed: readonly string[]): Promise<number> {
   const values: Record<string, unknown> = {};
   for (const key of changed) {
     const col = part.columns.get(key) as AnyColumn;
     values[col.name] = bindparam(`set_${col.name}`, col.type);
   }
   const stmt = update(part.table).where(rowWhere(mapper, part)).values(values as never);
-  const paramSets = group.map(([state]) => {
+  const paramSets = states.map((state) => {
     const params: Record<string, unknown> = {};
     for (const key of changed) params[`set_${(part.columns.get(key) as AnyColumn).name}`] = state.dict[key];
     whereParams(state, params);
     return params;
   });
-  const result = await conn.execute(stmt, paramSets.length === 1 ? (paramSets[0] as Record<string, unknown>) : paramSets);
-  // A SQL-expression onUpdate (added by Core) or a server one made a value the object does not know: expire it.
-  const unknownNow = [...part.columns].filter(([key, col]) => !changed.includes(key) && (optionsOf(col).onUpdate instanceof ClauseElement || optionsOf(col).serverOnUpdate !== undefined));
-  for (const [state] of group) {
-    for (const [key] of unknownNow) {
-      delete state.dict[key];
-      (state.expired ??= new Set()).add(key);
+  return (await conn.execute(stmt, paramSets.length === 1 ? (paramSets[0] as Record<string, unknown>) : paramSets)).rowcount;
+}
+
+/**
+ * Parameters per batched UPDATE: PostgreSQL and MySQL take at most 65,535 per
+ * statement and SQLite 32,766; staying far below keeps each statement's text
+ * and the server's planning small too.
+ */
+const MAX_PARAMS_PER_BATCHED_UPDATE = 10_000;
+
+/**
+ * The batched form, chunk by chunk: `UPDATE t SET a = v.s_a FROM (VALUES ...) AS v (k_id, s_a)
+ * WHERE t.id = v.k_id`, the VALUES list carrying each row's key (and old
+ * version) and new values. Returns the rows matched, or `undefined` when the
+ * batched form cannot carry these rows (a value that is a SQL expression, a
+ * type this dialect cannot name in VALUES): nothing was sent then.
+ */
+async function updateRowsBatched(conn: Connection, mapper: Mapper, part: TablePart, states: readonly InstanceState[], changed: readonly string[]): Promise<number | undefined> {
+  for (const state of states) for (const key of changed) if (state.dict[key] instanceof ClauseElement) return undefined;
+  const shape = batchedUpdateShape(mapper, part, changed);
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_BATCHED_UPDATE / shape.width));
+  let matched = 0;
+  for (let i = 0; i < states.length; i += perStatement) {
+    const stmt = shape.statement(states.slice(i, i + perStatement));
+    try {
+      matched += (await conn.execute(stmt)).rowcount;
+    } catch (error) {
+      // A compile error is raised before anything is sent, and the shape is the same for every chunk: only the first can fail so.
+      if (error instanceof CompileError && i === 0) return undefined;
+      throw error;
     }
   }
-  if (result.rowcount !== group.length) {
-    throw new StaleDataError(
-      `UPDATE statement on table '${part.table.name}' expected to update ${group.length} row(s); ${result.rowcount} were matched.` +
-        (version === undefined ? "" : " The row was changed or deleted by another transaction since it was loaded (version check)."),
-    );
-  }
+  return matched;
+}
+
+/** The VALUES columns of a batched UPDATE of one table, and how to build the statement for a chunk of rows. */
+function batchedUpdateShape(mapper: Mapper, part: TablePart, changed: readonly string[]): { width: number; statement: (states: readonly InstanceState[]) => Update } {
+  const table = part.table;
+  const versionKey = mapper.versionAttribute !== undefined && part.columns.has(mapper.versionAttribute) ? mapper.versionAttribute : undefined;
+  // `k_` columns find the row (its key as loaded, and its version before this flush); `s_` columns hold the new values.
+  const matchColumns = [...part.primaryKey, ...(versionKey === undefined ? [] : [part.columns.get(versionKey) as AnyColumn])];
+  const setColumns = changed.map((key) => part.columns.get(key) as AnyColumn);
+  const definitions = [...matchColumns.map((col) => column(`k_${col.name}`, col.type)), ...setColumns.map((col) => column(`s_${col.name}`, col.type))];
+  const keyIndexes = part.primaryKeyAttributes.map((attribute) => mapper.primaryKeyAttributes.indexOf(attribute));
+  const rowOf = (state: InstanceState): unknown[] => {
+    const keyValues = (state.key as readonly [Mapper, readonly unknown[]])[1];
+    const row = keyIndexes.map((index) => keyValues[index]);
+    if (versionKey !== undefined) row.push(state.committed?.has(versionKey) === true ? state.committed.get(versionKey) : state.dict[versionKey]);
+    for (const key of changed) row.push(state.dict[key]);
+    return row;
+  };
+  const aliasName = table.name === "v" ? "v_batch" : "v";
+  return {
+    width: definitions.length,
+    statement: (states) => {
+      const v = values(...definitions).data(states.map(rowOf) as never).alias(aliasName);
+      const source = v.c as Readonly<Record<string, AnyColumnClause>>;
+      const set: Record<string, unknown> = {};
+      for (const col of setColumns) set[col.name] = source[`s_${col.name}`];
+      const where = and(...matchColumns.map((col) => col.eq(source[`k_${col.name}`] as never)));
+      return update(table).values(set as never).where(where) as unknown as Update;
+    },
+  };
 }
 
 async function deleteStates(conn: Connection, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {

@@ -4,13 +4,17 @@ import {
   ColumnClause,
   type ColumnElement,
   Integer,
+  Numeric,
   String as Str,
   TableClause,
   delete_,
   func,
   insert,
+  column,
+  select,
   table,
   update,
+  values,
   type Connection,
   type Insert,
   type InsertValues,
@@ -98,5 +102,24 @@ describe("returning row types", () => {
     expectTypeOf(all.active).toEqualTypeOf<boolean>();
     const deleted = await conn.execute(delete_(users).filterBy({ id: 1 }).returning(users.c.active));
     expectTypeOf(deleted.one().active).toEqualTypeOf<boolean>();
+  });
+});
+
+describe("values()", () => {
+  const priced = values(column("id", new Integer()), column("price", new Numeric(10, 2)));
+
+  it("its alias's columns carry the column types, and a select of them is typed", () => {
+    const v = priced.data([[1, "9.99"], [2, null]]).alias("v");
+    expectTypeOf(v.c.id._type).toEqualTypeOf<number>();
+    expectTypeOf(v.c.price._type).toEqualTypeOf<string>();
+    expectTypeOf(select(v.c.id, v.c.price).selectFrom(v)._row).toEqualTypeOf<{ id: number; price: string }>();
+    update(users).values({ id: v.c.id }).where(users.c.id.eq(v.c.id));
+  });
+
+  it("rows are typed per column, in column order", () => {
+    // @ts-expect-error -- id is a number
+    priced.data([["1", "9.99"]]);
+    // @ts-expect-error -- no such column
+    expectTypeOf(priced.alias("v").c.nope).toBeUnknown();
   });
 });

@@ -124,6 +124,7 @@ const visitors = new Map<string, Visitor>([
   ["join", (c, n, s) => c.visitJoin(n as Join, s)],
   ["subquery", (c, n, s) => c.visitSubquery(n as Subquery, s)],
   ["cte", (c, n, s) => c.visitCTEReference(n as CTE, s)],
+  ["values", (c, n, s) => c.visitValues(n as Values, c.fromName(n as Values, s), s)],
   ["bindparam", (c, n, s) => c.visitBindParameter(n as BindParameter, s)],
   ["literal_column", (c, n, s) => {
     s.mayWrite = true;
@@ -151,7 +152,6 @@ const visitors = new Map<string, Visitor>([
   ["exists", (c, n, s) => `EXISTS (${c.processSubquery((n as Exists).element, s)})`],
   ["insert", (c, n, s) => c.visitInsert(n as Insert, s)],
   ["update", (c, n, s) => c.visitUpdate(n as Update, s)],
-  ["values", (c, n, s) => c.visitValues(n as Values, c.fromName(n as Values, s), s)],
   ["delete", (c, n, s) => c.visitDelete(n as Delete, s)],
   ["excluded_column", (c, n, s) => c.visitExcludedColumn(n as ExcludedColumn, s)],
 ]);
@@ -442,6 +442,7 @@ export class SQLCompiler {
     if (from instanceof Alias) return this.quoteIdentifier(from.name);
     if (from instanceof CTE) return this.quoteIdentifier(from.name);
     if (from instanceof Subquery) return this.quoteIdentifier(from.name ?? this.anonymousName(from, state));
+    if (from instanceof Values) return this.quoteIdentifier(this.anonymousName(from, state));
     throw new CompileError(`A ${from.kind} cannot qualify a column.`);
   }
 
@@ -464,6 +465,8 @@ export class SQLCompiler {
   }
 
   visitAlias(alias: Alias, state: CompileState): string {
+    // A VALUES list takes its alias inside its own rendering (column names follow it on PostgreSQL).
+    if (alias.element instanceof Values) return this.visitValues(alias.element, this.quoteIdentifier(alias.name), state);
     return `${this.process(alias.element, state)} AS ${this.quoteIdentifier(alias.name)}`;
   }
 
@@ -472,45 +475,12 @@ export class SQLCompiler {
     const right = join.right instanceof Join ? `(${this.process(join.right, state)})` : this.process(join.right, state);
     return `${this.process(join.left, state)} ${kind} ${right} ON ${this.process(join.onclause, state)}`;
   }
-    if (from instanceof Values) return this.quoteIdentifier(this.anonymousName(from, state));
 
   visitSubquery(subquery: Subquery, state: CompileState): string {
     const body = this.processSubquery(subquery.element, state, !subquery.lateral);
     return `${subquery.lateral ? "LATERAL " : ""}(${body}) AS ${this.fromName(subquery, state)}`;
   }
 
-  visitCTEReference(cte: CTE, state: CompileState): string {
-    const index = state.ctes.findIndex((known) => known.root === cte.root);
-    if (index < 0) state.ctes.push(cte);
-    // A restatement (the recursive body after unionAll) replaces the CTE it extends.
-    else if (isRestatementOf(cte, state.ctes[index] as CTE)) state.ctes[index] = cte;
-    return this.quoteIdentifier(cte.name);
-  }
-
-  /** `WITH [RECURSIVE] a AS (...), b AS (...) `, each CTE after the ones its body refers to. */
-  withClause(state: CompileState, ctes: readonly CTE[]): string {
-    const rendered: string[] = [];
-    const done = new Set<CTE>();
-    const render = (cte: CTE): void => {
-      if ([...done].some((d) => d.root === cte.root)) return;
-      done.add(cte);
-      state.ctes.push(cte);
-    // A VALUES list takes its alias inside its own rendering (column names follow it on PostgreSQL).
-    if (alias.element instanceof Values) return this.visitValues(alias.element, this.quoteIdentifier(alias.name), state);
-      const before = state.ctes.length;
-      const body = this.processSubquery(cte.element, state, true);
-      for (const dependency of state.ctes.slice(before)) render(dependency);
-      const columns = cte.recursive ? ` (${cte.element.selectedColumns().map(([key]) => this.quoteIdentifier(key)).join(", ")})` : "";
-      rendered.push(`${this.quoteIdentifier(cte.name)}${columns} AS (${body})`);
-    };
-    for (const cte of ctes) render(cte);
-    const recursive = ctes.some((c) => c.recursive) ? "RECURSIVE " : "";
-    return `WITH ${recursive}${rendered.join(", ")} `;
-  }
-
-  /** Renders a nested SELECT; `isolated` hides the enclosing FROM elements (no correlation into FROM subqueries). */
-  processSubquery(element: SelectLike, state: CompileState, isolated = false): string {
-    const saved = isolated ? state.enclosing.splice(0) : undefined;
   /** A VALUES list in FROM under a (quoted) name: `(VALUES (?, ?), (?, ?)) AS name (a, b)`, the SQL standard's form. */
   visitValues(values: Values, name: string, state: CompileState): string {
     const rows = this.valuesRows(values, state).map((row) => `(${row.join(", ")})`);
@@ -529,6 +499,36 @@ export class SQLCompiler {
     return this.process(bind, state);
   }
 
+  visitCTEReference(cte: CTE, state: CompileState): string {
+    const index = state.ctes.findIndex((known) => known.root === cte.root);
+    if (index < 0) state.ctes.push(cte);
+    // A restatement (the recursive body after unionAll) replaces the CTE it extends.
+    else if (isRestatementOf(cte, state.ctes[index] as CTE)) state.ctes[index] = cte;
+    return this.quoteIdentifier(cte.name);
+  }
+
+  /** `WITH [RECURSIVE] a AS (...), b AS (...) `, each CTE after the ones its body refers to. */
+  withClause(state: CompileState, ctes: readonly CTE[]): string {
+    const rendered: string[] = [];
+    const done = new Set<CTE>();
+    const render = (cte: CTE): void => {
+      if ([...done].some((d) => d.root === cte.root)) return;
+      done.add(cte);
+      state.ctes.push(cte);
+      const before = state.ctes.length;
+      const body = this.processSubquery(cte.element, state, true);
+      for (const dependency of state.ctes.slice(before)) render(dependency);
+      const columns = cte.recursive ? ` (${cte.element.selectedColumns().map(([key]) => this.quoteIdentifier(key)).join(", ")})` : "";
+      rendered.push(`${this.quoteIdentifier(cte.name)}${columns} AS (${body})`);
+    };
+    for (const cte of ctes) render(cte);
+    const recursive = ctes.some((c) => c.recursive) ? "RECURSIVE " : "";
+    return `WITH ${recursive}${rendered.join(", ")} `;
+  }
+
+  /** Renders a nested SELECT; `isolated` hides the enclosing FROM elements (no correlation into FROM subqueries). */
+  processSubquery(element: SelectLike, state: CompileState, isolated = false): string {
+    const saved = isolated ? state.enclosing.splice(0) : undefined;
     state.depth += 1;
     try {
       return this.process(element, state);

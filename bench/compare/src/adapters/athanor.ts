@@ -2,7 +2,7 @@
  * Athanor, Core and ORM, on pg, postgres.js and better-sqlite3 (the built package, dist/).
  * Core: table statements through engine.connect()/begin(); ORM: declarative models and a Session.
  */
-import { ARRAY, DateTime, Date as DateType, Integer, Numeric, Text, case_, cast, createEngine, insert, select as coreSelect, text, update, type Engine } from "athanor";
+import { ARRAY, DateTime, Date as DateType, Integer, Numeric, Text, column, createEngine, insert, select as coreSelect, text, update, values, type Engine } from "athanor";
 import { Session, declarativeBase, insert as ormInsert, mapped, relationship, select, selectinload } from "athanor/orm";
 import { PG_URL, W5_AUTHORS, W6_AUTHOR, W7_BATCH, centsToPrice, type Adapter, type Backend, type NewAuthor, type NewBook, type RssProbe } from "../common.js";
 
@@ -82,12 +82,10 @@ export async function createCore(backend: Backend, driver: "pg" | "postgres" | "
     w6: (cents) =>
       engine.begin(async (conn) => {
         const books = (await conn.execute(coreSelect(book).where(book.c.author_id.le(W6_AUTHOR)))).all();
-        const prices = books.map((b) => [b.id, centsToPrice(cents(b.id))] as const);
-        await conn.execute(
-          update(book)
-            .where(book.c.id.in(prices.map(([id]) => id)))
-            .values({ price: backend === "pg" ? cast(case_(prices, { value: book.c.id }), new Numeric(10, 2)) : case_(prices, { value: book.c.id }) } as never),
-        );
+        const v = values(column("id", new Integer()), column("price", new Numeric(10, 2)))
+          .data(books.map((b) => [b.id, centsToPrice(cents(b.id))]))
+          .alias("v");
+        await conn.execute(update(book).values({ price: v.c.price }).where(book.c.id.eq(v.c.id)));
         return books.length;
       }),
     async w7(sql: string, probe: RssProbe) {

@@ -42,9 +42,10 @@ export class PostgresCompiler extends SQLCompiler {
   }
 
   /**
-   * PostgreSQL reads an untyped parameter in VALUES as text, and the columns of
-   * a VALUES list take the type of its first row: so the first row's
-   * parameters carry their column's type (`$1::NUMERIC(10, 2)`), the others follow.
+   * PostgreSQL resolves the type of each VALUES column from its rows, as for
+   * UNION, and parameters of unknown type alone resolve to text. So the first
+   * row's parameters carry their column's type (`$1::NUMERIC(10, 2)`), and the
+   * other rows' parameters take it: the text stays short for long lists.
    */
   override valuesCell(bind: BindParameter, column: ColumnClause, row: number, state: CompileState): string {
     const sql = this.process(bind, state);

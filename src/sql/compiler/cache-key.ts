@@ -150,7 +150,7 @@ const KEYS: Record<string, KeyFn> = {
  */
 function valuesKey(n: Values, binds: BindParameter[]): string {
   // Met once per column referring to it: its values go into the bind list the first time only.
-  const first = n.rows[0]?.find((bind) => bind.value !== undefined || bind.name === undefined);
+  const first = firstValueBind(n);
   const listed = first !== undefined && binds.includes(first);
   let named = "";
   for (let r = 0; r < n.rows.length; r++) {
@@ -163,6 +163,15 @@ function valuesKey(n: Values, binds: BindParameter[]): string {
   }
   const columns = n.columnDefinitions.map((col) => `${col.name}:${typeKey(col.type)}`).join(",");
   return `values(${columns}|rows=${n.rows.length}|${named})`;
+}
+
+/** The first bind of a VALUES list that carries a value (not a named bindparam() given at execution). */
+function firstValueBind(n: Values): BindParameter | undefined {
+  for (const row of n.rows) {
+    const found = row.find((bind) => bind.value !== undefined || bind.name === undefined);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

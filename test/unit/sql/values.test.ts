@@ -94,6 +94,13 @@ describe("values()", () => {
     expect(compiled.bindNames[0]).toBe("first");
   });
 
+  it("lists each value once in the cache key's binds, however many columns refer to the list", () => {
+    const v = priced().data([[bindparam("a", new Integer()) as never, bindparam("b", new Numeric(10, 2)) as never], [2, "2.00"]]).alias("v");
+    const key = statementKey(update(book).values({ price: v.c.price, title: v.c.price as never }).where(book.c.id.eq(v.c.id)));
+    expect(key?.binds.map((bind) => bind.value)).toEqual([2, "2.00"]);
+    expect(key?.key).toContain("0.0=a;0.1=b;");
+  });
+
   it("refuses rows of the wrong width, undefined, expressions and an empty list", () => {
     expect(() => priced().data([[1] as never])).toThrow(ArgumentError);
     expect(() => priced().data([[1, undefined as never]])).toThrow(/use null/);

@@ -142,6 +142,21 @@ describeEachBackend("select", (ctx) => {
     expect(rows).toEqual([{ id: 1, title: "50% off_sale/today" }, { id: 2, title: "Hello" }]);
   });
 
+  it("the statement cache tells apart same-named aliases and subqueries over different tables or conditions", async () => {
+    // The FROM list comes from the columns here: a key naming only "x" or "s" gave the second query the first one's SQL.
+    const u = users.alias("x");
+    const p = posts.alias("x");
+    expect(await run(select(u.c.id).orderBy(u.c.id))).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }]);
+    expect(await run(select(p.c.id).where(p.c.user_id.eq(2)))).toEqual([{ id: 3 }]);
+    const everyone = select(users.c.id).subquery("s");
+    const over30 = select(users.c.id).where(users.c.age.gt(30)).subquery("s");
+    const over50 = select(users.c.id).where(users.c.age.gt(50)).subquery("s");
+    expect(await run(select(everyone.c.id).orderBy(everyone.c.id))).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }]);
+    expect(await run(select(over30.c.id).orderBy(over30.c.id))).toEqual([{ id: 1 }, { id: 4 }]);
+    expect(await run(select(over50.c.id).orderBy(over50.c.id))).toEqual([{ id: 4 }]);
+    expect(await run(select(over30.c.id).orderBy(over30.c.id))).toEqual([{ id: 1 }, { id: 4 }]);
+  });
+
   it("the statement cache reuses a compiled select with the new statement's values", async () => {
     const logs: string[] = [];
     const engine = ctx.newEngine({ echo: true, logger: { info: (m) => logs.push(m), debug: () => undefined } });

@@ -112,9 +112,10 @@ const KEYS: Record<string, KeyFn> = {
     // A column names its FROM element only by kind and alias name, and an UPDATE ... FROM (VALUES ...) lists no FROM
     // but through its columns: the list's shape goes into the key here, or two lists aliased alike would share SQL.
     if (table instanceof Alias && table.element instanceof Values) {
-      return `c(${fromReference(table)}<${valuesKey(table.element, binds)}>.${n.name}:${typeKey(n.type)})`;
+      return `c(alias:${table.name}<${valuesKey(table.element, binds)}>.${n.name}:${typeKey(n.type)})`;
     }
-    return `c(${fromReference(table)}.${n.name}:${typeKey(n.type)})`;
+    const from = fromReference(table);
+    return from === null ? null : `c(${from}.${n.name}:${typeKey(n.type)})`;
   },
   table: (n: TableClause) => `table#${n.tableId}`,
   binary: (n: BinaryExpression, binds) => parts("b", keyOf(n.left, binds), n.operator, keyOf(n.right, binds), typeKey(n.type)),
@@ -253,10 +254,37 @@ function reflectiveKey(node: ClauseElement, binds: BindParameter[]): string | nu
 }
 
 /** How a column names its FROM element: a table by identity, anything else by kind and name. */
-function fromReference(from: FromClause | undefined): string {
+function fromReference(from: FromClause | undefined): string | null {
   if (from === undefined) return "";
   if (from instanceof TableClause) return `table#${from.tableId}`;
-  return `${from.kind}:${(from as { name?: string }).name ?? ""}`;
+  let found = fromShapes.get(from);
+  if (found === undefined) {
+    // A recursive CTE's own columns refer back to it: inside, it is known by kind and name.
+    fromShapes.set(from, `${from.kind}:${(from as { name?: string }).name ?? ""}`);
+    found = fromShape(from);
+    fromShapes.set(from, found);
+  }
+  return found;
+}
+
+/** The shapes of aliases, subqueries and CTEs that columns refer to, by node (nodes are immutable). */
+const fromShapes = new WeakMap<FromClause, string | null>();
+
+/**
+ * A column names its FROM element, and the FROM list of a SELECT is often
+ * found through its columns only: so a column's key must tell what it is
+ * selected from, not only under which name (`users AS x` and `orders AS x`
+ * compile differently). The element's own binds are left out of the bind list
+ * here: if no other part of the statement lists them, the compiler names them
+ * `param_N` and the statement is not cached, which is safe.
+ */
+function fromShape(from: FromClause): string | null {
+  const name = (from as { name?: string }).name ?? "";
+  const element = (from as { element?: ClauseElement }).element;
+  if (element === undefined) return `${from.kind}:${name}`;
+  const inner = element instanceof TableClause ? `table#${element.tableId}` : keyOf(element, []);
+  const flags = `${(from as { lateral?: boolean }).lateral === true ? "L" : ""}${(from as { recursive?: boolean }).recursive === true ? "R" : ""}`;
+  return inner === null ? null : `${from.kind}:${name}${flags}<${inner}>`;
 }
 
 function valueKey(value: unknown, binds: BindParameter[]): string | null {

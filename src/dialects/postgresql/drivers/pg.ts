@@ -11,6 +11,7 @@
 import type { Client as PgClient, ClientConfig, CustomTypesConfig, FieldDef, QueryArrayResult } from "pg";
 import type PgCursor from "pg-cursor";
 import type { ConnectionOptions } from "node:tls";
+import { ArgumentError } from "../../../errors/index.js";
 import { importDriver } from "../../../engine/registry.js";
 import type {
   ConnectOptions,
@@ -44,8 +45,14 @@ function loadCursor(): Promise<CursorClass> {
 /** The per-Client type table. pg calls getTypeParser unbound, so it must not use `this`. */
 const TYPES = { getTypeParser: (oid: number) => parserFor(oid) } as unknown as CustomTypesConfig;
 
-/** Options the adapter controls; a user-supplied value would break the value table or the row shape. */
-const RESERVED = new Set(["types", "rowMode", "connectionString"]);
+/** Options the adapter controls or reads itself: never passed to the Client (a user-supplied value would break the value table or the row shape). */
+const RESERVED = new Set(["types", "rowMode", "connectionString", "statementCacheSize"]);
+
+/** Named prepared statements per connection, by default (`connectArgs.statementCacheSize`). */
+const DEFAULT_STATEMENT_CACHE_SIZE = 100;
+
+/** SQL texts remembered as run once, waiting for a second run to be prepared; forgotten in bulk when full. */
+const SEEN_ONCE_LIMIT = 1000;
 
 /** How long `close()` waits for a polite goodbye before destroying the socket. */
 const CLOSE_GRACE_MS = 2000;
@@ -99,13 +106,27 @@ function toResult(result: QueryArrayResult | QueryArrayResult[]): DriverResult {
   return { columns: columnsOf(last.fields ?? []), rows: last.rows, rowcount: last.rowCount ?? -1 };
 }
 
+/**
+ * One pg Client. Parameterised statements run a second time become named
+ * prepared statements (parsed and planned once per connection, as postgres.js
+ * and asyncpg do): up to `statementCacheSize` of them, first come first kept,
+ * since pg has no way to forget one. `statementCacheSize: 0` turns this off
+ * (for PgBouncer in transaction mode before 1.21). Parameterless strings
+ * always use the simple protocol, so a string of several statements works.
+ */
 class PgConnection implements DriverConnection {
   brokenReason: unknown = undefined;
   #closing = false;
   /** Settles when the socket has ended, so nothing waits forever on a dead connection. */
   readonly #ended: Promise<void>;
+  readonly #statementNames = new Map<string, string>();
+  readonly #seenOnce = new Set<string>();
+  #statementCounter = 0;
 
-  constructor(readonly raw: PgClient) {
+  constructor(
+    readonly raw: PgClient,
+    readonly statementCacheSize: number = DEFAULT_STATEMENT_CACHE_SIZE,
+  ) {
     let markEnded!: () => void;
     this.#ended = new Promise((resolve) => (markEnded = resolve));
     // An 'error' event without a listener would crash the process (an idle backend killed, a reset socket).
@@ -122,11 +143,40 @@ class PgConnection implements DriverConnection {
     if (this.brokenReason !== undefined) throw brokenError(this.brokenReason);
   }
 
+  /** The prepared statement name to run `sql` under, or `undefined` to send it unnamed. */
+  #statementName(sql: string, parameterCount: number): string | undefined {
+    if (parameterCount === 0) return undefined;
+    const name = this.#statementNames.get(sql);
+    if (name !== undefined || this.#statementNames.size >= this.statementCacheSize) return name;
+    // A statement run only once would cost the server memory for nothing: prepare it at its second run.
+    if (!this.#seenOnce.has(sql)) {
+      if (this.#seenOnce.size >= SEEN_ONCE_LIMIT) this.#seenOnce.clear();
+      this.#seenOnce.add(sql);
+      return undefined;
+    }
+    this.#seenOnce.delete(sql);
+    const fresh = `athanor_${++this.#statementCounter}`;
+    this.#statementNames.set(sql, fresh);
+    return fresh;
+  }
+
+  async #query(sql: string, params: readonly unknown[]): Promise<QueryArrayResult> {
+    const values = prepareParams(sql, params);
+    const name = this.#statementName(sql, values.length);
+    if (name === undefined) return this.raw.query<unknown[]>({ text: sql, values, rowMode: "array" });
+    try {
+      return await this.raw.query<unknown[]>({ name, text: sql, values, rowMode: "array" });
+    } catch (error) {
+      // The next run parses afresh under a new name ("cached plan must not change result type" after
+      // a column changed type, or a statement whose parse failed).
+      this.#statementNames.delete(sql);
+      throw error;
+    }
+  }
+
   async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
     this.#checkUsable();
-    const values = prepareParams(sql, params);
-    const result = await this.raw.query<unknown[]>({ text: sql, values, rowMode: "array" });
-    return toResult(result);
+    return toResult(await this.#query(sql, params));
   }
 
   async executeMany(sql: string, paramSets: readonly (readonly unknown[])[]): Promise<DriverResult> {
@@ -136,7 +186,7 @@ class PgConnection implements DriverConnection {
     let columns: DriverColumn[] = [];
     const rows: unknown[][] = [];
     for (const params of paramSets) {
-      const result = toResult(await this.raw.query<unknown[]>({ text: sql, values: prepareParams(sql, params), rowMode: "array" }));
+      const result = toResult(await this.#query(sql, params));
       if (result.rowcount > 0) rowcount += result.rowcount;
       if (result.columns.length > 0) {
         columns = result.columns as DriverColumn[];
@@ -241,8 +291,12 @@ function destroySocket(client: PgClient): void {
 
 async function connect(url: URL, options: ConnectOptions): Promise<DriverConnection> {
   const settings = readConnectSettings(url, options);
+  const cacheSize = options.driverOptions.statementCacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE;
+  if (typeof cacheSize !== "number" || !(cacheSize >= 0)) {
+    throw new ArgumentError(`connectArgs.statementCacheSize must be a number >= 0, got ${String(cacheSize)}.`);
+  }
   const client = new pg.Client(clientConfig(settings, options));
-  const connection = new PgConnection(client);
+  const connection = new PgConnection(client, cacheSize);
   try {
     await client.connect();
   } catch (error) {

@@ -8,7 +8,7 @@
  */
 import { Connection, Engine, ScalarResult, type Result, inspect as coreInspect, type Inspector, type InspectorOptions, type Params } from "../engine/index.js";
 import { ArgumentError, InvalidRequestError, MultipleResultsFound, NoResultFound, PendingRollbackError } from "../errors/index.js";
-import { BindParameter, Delete, Update, and, select as coreSelect, type Executable, type RowOf, type ScalarOf, type Select } from "../sql/index.js";
+import { BindParameter, Delete, Update, and, bindparam, select as coreSelect, type Executable, type RowOf, type ScalarOf, type Select } from "../sql/index.js";
 import type { AnySchemaColumn as AnyColumn, AnyTable } from "../schema/index.js";
 import { describeInstance, instanceState } from "./attributes.js";
 import { requireMapper, type ColumnSet, type MappedClass, type Mapper } from "./mapper.js";
@@ -124,6 +124,25 @@ export class OrmResult<R extends readonly unknown[]> implements Iterable<R> {
   [Symbol.iterator](): Iterator<R> {
     return this.rows[Symbol.iterator]();
   }
+}
+
+/**
+ * The statement of `session.get(cls, key)` per mapper, built once with the key
+ * as named parameters (`pk_0`, ...): the same statement object each time keeps
+ * its cache key, so a lookup neither rebuilds the query nor re-keys it.
+ */
+const getStatements = new WeakMap<Mapper, { plain?: OrmSelect; populate?: OrmSelect }>();
+
+function getStatement(mapper: Mapper, populateExisting: boolean): OrmSelect {
+  let entry = getStatements.get(mapper);
+  if (entry === undefined) getStatements.set(mapper, (entry = {}));
+  const slot = populateExisting ? "populate" : "plain";
+  let statement = entry[slot];
+  if (statement === undefined) {
+    const where = and(...mapper.primaryKey.map((col, i) => col.eq(bindparam(`pk_${i}`, col.type) as never)));
+    statement = entry[slot] = ormSelect(mapper.class_).where(where).populateExisting(populateExisting) as OrmSelect;
+  }
+  return statement;
 }
 
 /** A primary key: a value, a tuple of values (composite keys, in key order), or an object by attribute name. */
@@ -1297,8 +1316,9 @@ export class Session implements StateOwner, AsyncDisposable {
       // Another class of the hierarchy holds this key: not a `cls`.
       return state.obj instanceof (mapper.class_ as unknown as new () => object) ? (state.obj as T) : null;
     }
-    const where = and(...mapper.primaryKey.map((col, i) => col.eq(values[i] as never)));
-    const found = (await this.execute(ormSelect(mapper.class_).where(where).populateExisting(options.populateExisting === true))).scalar() as T | null;
+    const params: Record<string, unknown> = {};
+    for (let i = 0; i < values.length; i++) params[`pk_${i}`] = values[i];
+    const found = (await this.execute(getStatement(mapper, options.populateExisting === true), params)).scalar() as T | null;
     return found instanceof (mapper.class_ as unknown as new () => object) ? found : null;
   }
 

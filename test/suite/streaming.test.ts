@@ -37,6 +37,24 @@ describeEachBackend("streaming results", (ctx) => {
     expect(Number((await conn.execute(text("select 2 as two"))).scalar())).toBe(2);
   });
 
+  it("break in for await closes the cursor and frees the connection; scalars() streams one column", async () => {
+    await using conn = await ctx.engine.connect();
+    const result = await conn.stream(text(ddl.series(ctx.backend.dialect, 10_000)), undefined, { batchSize: 100 });
+    let seen = 0;
+    for await (const row of result) {
+      seen += 1;
+      if (Number(row.n) === 250) break; // in the third batch
+    }
+    expect(seen).toBe(250);
+    expect(result.closed).toBe(true);
+    expect(Number((await conn.execute(text("select 3 as three"))).scalar())).toBe(3);
+    const column = await conn.stream(text(ddl.series(ctx.backend.dialect, 300)), undefined, { batchSize: 128 });
+    let sum = 0;
+    for await (const n of column.scalars()) sum += Number(n);
+    expect(sum).toBe((300 * 301) / 2);
+    expect(column.closed).toBe(true);
+  });
+
   it("first() reads one row and closes the cursor", async () => {
     await using conn = await ctx.engine.connect();
     const result = await conn.stream(text(ddl.series(ctx.backend.dialect, 10_000)));

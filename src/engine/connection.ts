@@ -8,7 +8,7 @@ import {
   describeParams,
 } from "../errors/index.js";
 import type { PooledConnection } from "../pool/index.js";
-import type { CompiledSQL, Executable, RowOf, ScalarOf } from "../sql/index.js";
+import { Insert, type CompiledSQL, type Executable, type RowOf, type ScalarOf } from "../sql/index.js";
 import type { Engine } from "./engine.js";
 import type { ExecuteContext } from "./events.js";
 import type { DriverConnection, IsolationLevel } from "./interfaces.js";
@@ -132,11 +132,31 @@ export class Connection implements AsyncDisposable {
    * ```
    */
   async execute<S extends Executable>(statement: S, params?: Params | readonly Params[]): Promise<Result<RowOf<S>, ScalarOf<S>>> {
-    const { compiled, cached } = this.engine.compileCached(statement);
+    if (Array.isArray(params) && params.length > 1 && this.engine.dialect.capabilities.insertManyValues && isBatchableInsert(statement)) {
+      return this.#insertManyValues(statement, params as readonly Params[]) as unknown as Promise<Result<RowOf<S>, ScalarOf<S>>>;
+    }
+    const { compiled, cached } = this.engine.compileCached(withParameterValues(statement, params));
     if (Array.isArray(params)) return this.#executeMany(compiled, cached, params as readonly Params[]);
     const positional = bindValues(compiled, params as Params | undefined);
     const driver = await this.#prepare(compiled.readOnly === true);
     return this.#run<RowOf<S>, ScalarOf<S>>(driver, compiled, positional, cached);
+  }
+
+  /**
+   * `conn.execute(insert(t), rows)` on a server database: multi-row INSERTs of
+   * up to {@link INSERT_MANY_PARAMETERS} parameters each instead of one round
+   * trip per row. The rowcount is the sum; no rows are returned, as for any
+   * executemany.
+   */
+  async #insertManyValues(statement: Insert, paramSets: readonly Params[]): Promise<Result> {
+    const width = Math.max(1, Object.keys(paramSets[0] as Params).length);
+    const perStatement = Math.max(1, Math.min(1000, Math.floor(INSERT_MANY_PARAMETERS / width)));
+    let rowcount = 0;
+    for (let i = 0; i < paramSets.length; i += perStatement) {
+      const chunk = paramSets.slice(i, i + perStatement);
+      rowcount += (await this.execute(statement.values(chunk as never))).rowcount;
+    }
+    return new Result(resultMeta([], undefined), [], rowcount, undefined);
   }
 
   /**
@@ -508,6 +528,32 @@ export class Connection implements AsyncDisposable {
   async #wrap(error: unknown, sql: string, params: readonly unknown[]): Promise<unknown> {
     return this.engine._errorContext(error, sql, params, this).error;
   }
+}
+
+/** Parameters per multi-row INSERT of {@link Connection.execute}'s insertmanyvalues (the databases allow 65,535). */
+const INSERT_MANY_PARAMETERS = 10_000;
+
+/** An `insert(t)` with neither values() nor fromSelect() nor RETURNING: its executemany can become multi-row INSERTs. */
+function isBatchableInsert(statement: Executable): statement is Insert & Executable {
+  if (!(statement instanceof Insert)) return false;
+  const state = statement.state;
+  return state.rows === undefined && state.fromSelect === undefined && state.returning.length === 0 && state.onConflict === undefined && state.onDuplicateKey === undefined;
+}
+
+/**
+ * `insert(t)` without `values()`, run with parameters, inserts the columns the
+ * parameters name (SQLAlchemy's executemany form: `conn.execute(insert(t),
+ * rows)`); the first parameter set decides the columns, and every set must
+ * have them.
+ */
+function withParameterValues<S extends Executable>(statement: S, params: Params | readonly Params[] | undefined): S {
+  if (params === undefined || !(statement instanceof Insert)) return statement;
+  const state = statement.state;
+  if (state.rows !== undefined || state.fromSelect !== undefined) return statement;
+  const first = Array.isArray(params) ? (params as readonly Params[])[0] : (params as Params);
+  if (first === undefined) return statement;
+  const keys = Object.keys(first);
+  return keys.length === 0 ? statement : (statement._valuesFromParameters(keys) as unknown as S);
 }
 
 /** Builds the positional parameter list of one execution. */

@@ -123,6 +123,13 @@ export interface DialectCapabilities {
   /** True when the driver streams with a server-side cursor (or a socket-level stream) rather than buffering. */
   readonly serverSideCursors: boolean;
   readonly isolationLevels: readonly IsolationLevel[];
+  /**
+   * True when `conn.execute(insert(t), rows)` should send multi-row INSERTs
+   * (SQLAlchemy's "insertmanyvalues") rather than one statement per row: every
+   * statement costs a round trip to a server. SQLite, in process, runs one
+   * prepared statement per row faster.
+   */
+  readonly insertManyValues: boolean;
 }
 
 /**

@@ -12,6 +12,7 @@ const CAPABILITIES: DialectCapabilities = Object.freeze({
   transactionalDdl: false,
   // mysql2 streams a result off the socket, pausing it between batches.
   serverSideCursors: true,
+  insertManyValues: true,
   isolationLevels: Object.freeze([
     "SERIALIZABLE",
     "REPEATABLE READ",

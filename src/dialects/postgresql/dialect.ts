@@ -30,6 +30,8 @@ export class PostgresDialect extends DefaultDialect {
       transactionalDdl: true,
       // PGlite has no server-side cursor over its single in-process connection: its cursor buffers.
       serverSideCursors: driver.name !== "pglite",
+      // PGlite runs in process, but each statement still goes through the whole server (parse, plan): batch too.
+      insertManyValues: true,
       isolationLevels: ISOLATION_LEVELS,
     });
   }

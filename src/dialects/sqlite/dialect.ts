@@ -36,6 +36,7 @@ const CAPABILITIES: DialectCapabilities = Object.freeze({
   transactionalDdl: true,
   // better-sqlite3's statement iterator steps the statement row by row.
   serverSideCursors: true,
+  insertManyValues: false,
   isolationLevels: Object.freeze(["SERIALIZABLE", "READ UNCOMMITTED", "AUTOCOMMIT"] as const),
 });
 

@@ -8,7 +8,7 @@
 import { ArgumentError } from "../../errors/index.js";
 import { Integer } from "../types/sqltypes.js";
 import type { ColumnElement } from "./expressions.js";
-import { ClauseElement, LiteralColumn, coerce, type AnyColumn } from "./expressions.js";
+import { BindParameter, ClauseElement, LiteralColumn, coerce, type AnyColumn } from "./expressions.js";
 import { ColumnClause, FromClause, TableClause, type AnyColumnClause, type ColumnCollection, type RebindColumns, type SelectLike } from "./from-clause.js";
 import { CompoundSelect, Exists, ScalarSelect, Select, type SelectItem, type SelectRow } from "./select.js";
 
@@ -320,6 +320,17 @@ export class Insert<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
     if (previous !== undefined && !this.state.multi && previous.length === 1) {
       return this.with({ rows: [mergeAssignments(previous[0] as Assignments, row)], multi: false });
     }
+    return this.with({ rows: [row], multi: false });
+  }
+
+  /**
+   * @internal What `conn.execute(insert(t), params)` runs when `values()` was
+   * never called (SQLAlchemy's form for executemany): the columns are the keys
+   * of the parameters, each bound by its own name.
+   */
+  _valuesFromParameters(keys: readonly string[]): this {
+    const table = this.state.table;
+    const row: [string, ClauseElement][] = keys.map((key) => [key, new BindParameter(undefined, columnOf(table, key, "execute(insert(t), parameters)").type, key)]);
     return this.with({ rows: [row], multi: false });
   }
 

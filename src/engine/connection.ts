@@ -411,10 +411,13 @@ export class Connection implements AsyncDisposable {
     // Two statements started together must not both send BEGIN.
     while (this.#beginning !== undefined) await this.#beginning;
     if (this.#begunOnServer) return;
-    this.#beginning = this.#beginTransaction(readOnly).finally(() => {
+    const beginning = this.#beginTransaction(readOnly);
+    this.#beginning = beginning;
+    try {
+      await beginning;
+    } finally {
       this.#beginning = undefined;
-    });
-    await this.#beginning;
+    }
   }
 
   async #beginTransaction(readOnly: boolean): Promise<void> {
@@ -427,7 +430,7 @@ export class Connection implements AsyncDisposable {
       this.#begunOnServer = true;
       return;
     }
-    if (readOnly && (await this.#readsMayPrecedeBegin(pooled))) {
+    if (readOnly && (this.engine._readsMayPrecedeBeginKnown(this.#isolationLevel) ?? (await this.#readsMayPrecedeBegin(pooled)))) {
       this.#readsBeforeBegin = true;
       return;
     }

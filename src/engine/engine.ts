@@ -176,7 +176,7 @@ export class Engine {
   ): Promise<Connection | R> {
     const fn = typeof fnOrOptions === "function" ? fnOrOptions : undefined;
     const options = (typeof fnOrOptions === "function" ? maybeOptions : fnOrOptions) ?? {};
-    await this.initialize();
+    if (this.#loaded === undefined) await this.initialize();
     if (options.isolationLevel !== undefined) this.assertIsolationLevel(options.isolationLevel);
     this.#assertNotDisposed();
     const connection = new Connection(this, await this.pool.checkout(), options);
@@ -286,10 +286,20 @@ export class Engine {
    * on `driver` once per engine).
    */
   async _readsMayPrecedeBegin(level: IsolationLevel | undefined, driver: DriverConnection): Promise<boolean> {
+    return this._readsMayPrecedeBeginKnown(level) ?? (await this.#learnDefaultLevel(driver));
+  }
+
+  /** @internal The answer of {@link _readsMayPrecedeBegin} when it needs no query (`undefined` otherwise). */
+  _readsMayPrecedeBeginKnown(level: IsolationLevel | undefined): boolean | undefined {
     if (this.#options.deferBegin === false) return false;
     const dialect = this.dialect;
     if (level !== undefined) return dialect.readsMayPrecedeBegin(level);
-    if (this.#defaultLevelDefers !== undefined) return this.#defaultLevelDefers;
+    if (dialect.defaultIsolationQuery === undefined) return false;
+    return this.#defaultLevelDefers;
+  }
+
+  async #learnDefaultLevel(driver: DriverConnection): Promise<boolean> {
+    const dialect = this.dialect;
     const query = dialect.defaultIsolationQuery;
     if (query === undefined) return (this.#defaultLevelDefers = false);
     this.logStatement(query, [], undefined);

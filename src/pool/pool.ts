@@ -80,7 +80,7 @@ export abstract class Pool<C> {
     this.assertOpen();
     const slot = await this.acquireSlot();
     try {
-      if (slot.record !== undefined && !(await this.isUsable(slot.record))) {
+      if (slot.record !== undefined && !(this.isFresh(slot.record) && (!this.prePing || (await this.answersPing(slot.record))))) {
         await this.closeRecord(slot.record);
         slot.record = undefined;
       }
@@ -173,11 +173,15 @@ export abstract class Pool<C> {
     }
   }
 
-  private async isUsable(record: ConnectionRecord<C>): Promise<boolean> {
+  /** Not broken, not stale, not due for recycling: checked without I/O (a checkout without pre-ping waits for nothing). */
+  private isFresh(record: ConnectionRecord<C>): boolean {
     if (this.dialect.isBroken(record.connection)) return false;
     if (record.generation < this.generation) return false;
-    if (this.recycle >= 0 && Date.now() - record.createdAt > this.recycle) return false;
-    if (!this.prePing) return true;
+    return !(this.recycle >= 0 && Date.now() - record.createdAt > this.recycle);
+  }
+
+  /** Pre-ping: whether the connection still answers. */
+  private async answersPing(record: ConnectionRecord<C>): Promise<boolean> {
     try {
       await this.dialect.ping(record.connection);
       return true;

@@ -6,8 +6,6 @@ import { ARRAY, DateTime, Date as DateType, Integer, Numeric, Text, column, crea
 import { Session, declarativeBase, insert as ormInsert, mapped, relationship, select, selectinload } from "athanor/orm";
 import { PG_URL, W5_AUTHORS, W6_AUTHOR, W7_BATCH, centsToPrice, type Adapter, type Backend, type NewAuthor, type NewBook, type RssProbe } from "../common.js";
 
-const CHUNK = 1_000;
-
 export function models(backend: Backend) {
   const Base = declarativeBase();
   class Author extends Base.model("author", {
@@ -53,16 +51,15 @@ export async function createCore(backend: Backend, driver: "pg" | "postgres" | "
     w1: () => engine.connect(async (conn) => (await conn.execute(coreSelect(book))).all()),
     w2: (id) => engine.connect(async (conn) => (await conn.execute(coreSelect(author).where(author.c.id.eq(id)))).first()),
     async w3(books: readonly NewBook[]) {
-      await engine.begin(async (conn) => {
-        for (let i = 0; i < books.length; i += CHUNK) await conn.execute(insert(book).values(books.slice(i, i + CHUNK) as never));
-      });
+      // SQLAlchemy's bulk form: executemany of insert(t) (multi-row INSERTs on PostgreSQL, one prepared statement per row on SQLite).
+      await engine.begin((conn) => conn.execute(insert(book), books as never));
     },
     async w4(authors: readonly NewAuthor[]) {
       await engine.begin(async (conn) => {
         const rows = authors.map(({ books: _, ...a }) => a);
         const ids = (await conn.execute(insert(author).values(rows as never).returning(author.c.id))).all();
         const books = authors.flatMap((a, k) => a.books.map((b) => ({ ...b, author_id: ids[k]!.id })));
-        await conn.execute(insert(book).values(books as never));
+        await conn.execute(insert(book), books as never);
       });
     },
     w5: () =>
@@ -121,7 +118,8 @@ export async function createOrm(backend: Backend, driver: "pg" | "postgres" | "b
     w2: (id) => inSession((s) => s.get(Author, id)),
     w3: (books: readonly NewBook[]) =>
       inSession(async (s) => {
-        for (let i = 0; i < books.length; i += CHUNK) await s.execute(ormInsert(Book).values(books.slice(i, i + CHUNK) as never));
+        // SQLAlchemy's ORM bulk INSERT: session.execute(insert(Book), rows).
+        await s.execute(ormInsert(Book), books as never);
         await s.commit();
       }),
     w4: (authors: readonly NewAuthor[]) =>

@@ -2,7 +2,7 @@
  * Run-to-run stability: the ratios (median / raw driver median) of every adapter and workload in several
  * result files, side by side. Writes results/stability.md, which RESULTS.md includes.
  *
- *   node --import tsx src/stability.ts results/run-a.json results/latest.json
+ *   node --import tsx src/stability.ts results/run-b.json results/latest.json
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -27,7 +27,7 @@ function ratio(r: Results, id: string, w: string, base: string): string {
 const md = [
   "## Run-to-run stability (ratios to the raw driver in each full run)",
   "",
-  `Runs: ${runs.map((r, i) => `${basename(files[i] as string)} (${r.started}, load ${r.loadBefore.map((x) => x.toFixed(1)).join("/")})`).join("; ")}. On this shared machine (load average 5–7 on 2 cores from other jobs) most ratios moved by 0.1–0.4 between the two runs, and more where the baseline takes a few ms and moved itself (W6: raw pg 41.7 ms in the first run, 17.4 ms in the second); read differences below ~0.3 as noise.`,
+  `Runs: ${runs.map((r, i) => `${basename(files[i] as string)} (${r.started}, load ${r.loadBefore.map((x) => x.toFixed(1)).join("/")})`).join("; ")}. Both runs measured the same code on the same machine, which other jobs share (load averages above); a ratio that moves between runs by less than the largest movement here is noise.`,
   "",
   `| adapter | ${WORKLOADS.join(" | ")} |`,
   `| --- | ${WORKLOADS.map(() => "---").join(" | ")} |`,

@@ -1,6 +1,6 @@
 /**
- * FINDINGS.md item 1, reproducible: 2,000 primary-key lookups (W2) through raw `pg` `pool.query`, through
- * Athanor Core with `engine.connect()` per lookup (BEGIN + SELECT + ROLLBACK: the connection autobegins),
+ * The W2 autobegin question, reproducible: 2,000 primary-key lookups (W2) through raw `pg` `pool.query`, through
+ * Athanor Core with `engine.connect()` per lookup (one SELECT since deferred BEGIN; it was BEGIN + SELECT + ROLLBACK),
  * the same on an engine created with `isolationLevel: "AUTOCOMMIT"` (SELECT only), and with one connection
  * for all lookups. Interleaved rounds, medians.
  *

@@ -41,6 +41,7 @@ describe("MySQL and MariaDB dialect modules", () => {
       savepoints: true,
       transactionalDdl: false,
       serverSideCursors: true,
+      insertManyValues: true,
       isolationLevels: ["SERIALIZABLE", "REPEATABLE READ", "READ COMMITTED", "READ UNCOMMITTED", "AUTOCOMMIT"],
     });
   });

@@ -61,10 +61,12 @@ describe("PostgresDialect", () => {
       savepoints: true,
       transactionalDdl: true,
       serverSideCursors: true,
+      insertManyValues: true,
       isolationLevels: ["SERIALIZABLE", "REPEATABLE READ", "READ COMMITTED", "READ UNCOMMITTED", "AUTOCOMMIT"],
     });
     expect(new PostgresDialect(fakeDriver("postgres")).capabilities.serverSideCursors).toBe(true);
     expect(new PostgresDialect(fakeDriver("pglite")).capabilities.serverSideCursors).toBe(false);
+    expect(new PostgresDialect(fakeDriver("pglite")).capabilities.insertManyValues).toBe(true);
   });
 
   it("begins transactions at each isolation level", () => {

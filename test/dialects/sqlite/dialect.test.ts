@@ -20,6 +20,7 @@ describe("SQLiteDialect", () => {
       savepoints: true,
       transactionalDdl: true,
       serverSideCursors: true,
+      insertManyValues: false,
       isolationLevels: ["SERIALIZABLE", "READ UNCOMMITTED", "AUTOCOMMIT"],
     });
   });

@@ -117,8 +117,7 @@ export class Connection implements AsyncDisposable {
       return this.#isolationLevel;
     }
     const result = await this.execDriverSql(this.engine.dialect.isolationLevelQuery);
-    const value = result.scalar();
-    return String(value).replace(/-/g, " ").toUpperCase();
+    return isolationLevelName(result.scalar());
   }
 
   /**
@@ -143,14 +142,13 @@ export class Connection implements AsyncDisposable {
   }
 
   /**
-   * `conn.execute(insert(t), rows)` on a server database: multi-row INSERTs of
-   * up to {@link INSERT_MANY_PARAMETERS} parameters each instead of one round
-   * trip per row. The rowcount is the sum; no rows are returned, as for any
+   * `conn.execute(insert(t), rows)` on a server database: multi-row INSERTs
+   * (sized by `Insert._rowsPerStatement`, as the ORM's flush sizes its own)
+   * instead of one round trip per row. The rowcount is the sum; no rows are returned, as for any
    * executemany.
    */
   async #insertManyValues(statement: Insert, paramSets: readonly Params[]): Promise<Result> {
-    const width = Math.max(1, Object.keys(paramSets[0] as Params).length);
-    const perStatement = Math.max(1, Math.min(1000, Math.floor(INSERT_MANY_PARAMETERS / width)));
+    const perStatement = Insert._rowsPerStatement(Object.keys(paramSets[0] as Params).length);
     let rowcount = 0;
     for (let i = 0; i < paramSets.length; i += perStatement) {
       const chunk = paramSets.slice(i, i + perStatement);
@@ -430,7 +428,7 @@ export class Connection implements AsyncDisposable {
       this.#begunOnServer = true;
       return;
     }
-    if (readOnly && (this.engine._readsMayPrecedeBeginKnown(this.#isolationLevel) ?? (await this.#readsMayPrecedeBegin(pooled)))) {
+    if (readOnly && (this.engine._readsMayPrecedeBeginKnown(this.#isolationLevel) ?? (await this.#learnDefaultLevel(pooled)))) {
       this.#readsBeforeBegin = true;
       return;
     }
@@ -441,9 +439,9 @@ export class Connection implements AsyncDisposable {
     this.#begunOnServer = true;
   }
 
-  async #readsMayPrecedeBegin(pooled: PooledConnection<DriverConnection>): Promise<boolean> {
+  async #learnDefaultLevel(pooled: PooledConnection<DriverConnection>): Promise<boolean> {
     try {
-      return await this.engine._readsMayPrecedeBegin(this.#isolationLevel, pooled.connection);
+      return await this.engine._learnDefaultLevel(pooled.connection);
     } catch (error) {
       throw await this.#handleError(error, this.engine.dialect.defaultIsolationQuery ?? "", []);
     }
@@ -533,14 +531,16 @@ export class Connection implements AsyncDisposable {
   }
 }
 
-/** Parameters per multi-row INSERT of {@link Connection.execute}'s insertmanyvalues (the databases allow 65,535). */
-const INSERT_MANY_PARAMETERS = 10_000;
+/** An `insert(t)` given neither values() nor fromSelect(): its columns come from the parameters it runs with. */
+function isInsertWithoutValues(statement: Executable): statement is Insert & Executable {
+  return statement instanceof Insert && statement.state.rows === undefined && statement.state.fromSelect === undefined;
+}
 
-/** An `insert(t)` with neither values() nor fromSelect() nor RETURNING: its executemany can become multi-row INSERTs. */
+/** An `insert(t)` without values, RETURNING or upsert clause: its executemany can become multi-row INSERTs. */
 function isBatchableInsert(statement: Executable): statement is Insert & Executable {
-  if (!(statement instanceof Insert)) return false;
+  if (!isInsertWithoutValues(statement)) return false;
   const state = statement.state;
-  return state.rows === undefined && state.fromSelect === undefined && state.returning.length === 0 && state.onConflict === undefined && state.onDuplicateKey === undefined;
+  return state.returning.length === 0 && state.onConflict === undefined && state.onDuplicateKey === undefined;
 }
 
 /**
@@ -550,13 +550,16 @@ function isBatchableInsert(statement: Executable): statement is Insert & Executa
  * have them.
  */
 function withParameterValues<S extends Executable>(statement: S, params: Params | readonly Params[] | undefined): S {
-  if (params === undefined || !(statement instanceof Insert)) return statement;
-  const state = statement.state;
-  if (state.rows !== undefined || state.fromSelect !== undefined) return statement;
+  if (params === undefined || !isInsertWithoutValues(statement)) return statement;
   const first = Array.isArray(params) ? (params as readonly Params[])[0] : (params as Params);
   if (first === undefined) return statement;
   const keys = Object.keys(first);
   return keys.length === 0 ? statement : (statement._valuesFromParameters(keys) as unknown as S);
+}
+
+/** An isolation level as the server reports it (`repeatable-read`, `REPEATABLE-READ`) in the form the options use (`REPEATABLE READ`). @internal */
+export function isolationLevelName(value: unknown): string {
+  return String(value).replace(/-/g, " ").toUpperCase();
 }
 
 /** Builds the positional parameter list of one execution. */

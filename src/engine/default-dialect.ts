@@ -40,9 +40,15 @@ export abstract class DefaultDialect implements Dialect {
     return `ROLLBACK TO SAVEPOINT ${this.createCompiler().forceQuote(name)}`;
   }
 
-  /** Standard SQL promises nothing about reads outside a transaction: BEGIN always comes first. */
-  readsMayPrecedeBegin(_level: string): boolean {
-    return false;
+  /**
+   * At READ COMMITTED (and below) every statement reads what was committed
+   * when it started, inside a transaction or not, and a plain SELECT keeps no
+   * lock: so reads may precede BEGIN. Above it the first read fixes the
+   * snapshot. (PostgreSQL runs READ UNCOMMITTED as READ COMMITTED; InnoDB's
+   * plain SELECTs are lock-free consistent reads.) SQLite overrides this.
+   */
+  readsMayPrecedeBegin(level: string): boolean {
+    return level === "READ COMMITTED" || level === "READ UNCOMMITTED";
   }
 
   quoteIdentifier(name: string): string {

@@ -13,7 +13,7 @@ import { isDDLElement } from "../schema/index.js";
 import { NullPool, type Pool, QueuePool, StaticPool, type PoolDialect } from "../pool/index.js";
 import { statementKey, type BindParameter, type ClauseElement, type CompiledSQL, type Executable, type StatementKey } from "../sql/index.js";
 import { LRUCache, redactSecrets } from "../util/index.js";
-import { Connection, type ConnectionOptions } from "./connection.js";
+import { Connection, isolationLevelName, type ConnectionOptions } from "./connection.js";
 import type { EngineEventMap, ErrorContext } from "./events.js";
 import type { Dialect, DriverColumn, DriverConnection, IsolationLevel } from "./interfaces.js";
 import { stdoutLogger, type EchoLevel, type Logger } from "./logger.js";
@@ -282,14 +282,9 @@ export class Engine {
 
   /**
    * @internal Whether a read-only statement may run before BEGIN in a
-   * transaction at `level` (`undefined`: the server's default, which is asked
-   * on `driver` once per engine).
+   * transaction at `level` (`undefined`: the server's default); `undefined`
+   * while that default is not known yet (see {@link _learnDefaultLevel}).
    */
-  async _readsMayPrecedeBegin(level: IsolationLevel | undefined, driver: DriverConnection): Promise<boolean> {
-    return this._readsMayPrecedeBeginKnown(level) ?? (await this.#learnDefaultLevel(driver));
-  }
-
-  /** @internal The answer of {@link _readsMayPrecedeBegin} when it needs no query (`undefined` otherwise). */
   _readsMayPrecedeBeginKnown(level: IsolationLevel | undefined): boolean | undefined {
     if (this.#options.deferBegin === false) return false;
     const dialect = this.dialect;
@@ -298,14 +293,17 @@ export class Engine {
     return this.#defaultLevelDefers;
   }
 
-  async #learnDefaultLevel(driver: DriverConnection): Promise<boolean> {
+  /**
+   * @internal Asks the server its default isolation level, once per engine,
+   * when {@link _readsMayPrecedeBeginKnown} could not answer.
+   */
+  async _learnDefaultLevel(driver: DriverConnection): Promise<boolean> {
     const dialect = this.dialect;
-    const query = dialect.defaultIsolationQuery;
-    if (query === undefined) return (this.#defaultLevelDefers = false);
+    const query = dialect.defaultIsolationQuery as string;
     this.logStatement(query, [], undefined);
     const result = await driver.execute(query, []);
     const value = (result.rows[0] as unknown[] | undefined)?.[0];
-    return (this.#defaultLevelDefers = dialect.readsMayPrecedeBegin(String(value).replace(/-/g, " ").toUpperCase()));
+    return (this.#defaultLevelDefers = dialect.readsMayPrecedeBegin(isolationLevelName(value)));
   }
 
   /** @internal Checks that the dialect supports an isolation level. */

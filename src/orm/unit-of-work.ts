@@ -21,6 +21,7 @@ import { CompileError, StaleDataError } from "../errors/index.js";
 import type { AnySchemaColumn as AnyColumn, AnyTable } from "../schema/index.js";
 import {
   ClauseElement,
+  Insert,
   and,
   bindparam,
   column,
@@ -101,10 +102,6 @@ export interface FlushWork {
   /** Rows of secondary tables to insert or delete. */
   readonly links?: readonly LinkChange[];
 }
-
-/** Rows per multi-row INSERT are capped so that a statement stays under every driver's parameter limit. */
-const MAX_PARAMS_PER_STATEMENT = 30_000;
-const MAX_ROWS_PER_INSERT = 1_000;
 
 /** What the dialect can do, as the flush needs it. @internal */
 export interface FlushCapabilities {
@@ -355,7 +352,7 @@ async function insertRows(conn: Connection, mapper: Mapper, part: TablePart, sta
     return row;
   };
   const fetchColumns = fetch.map((key) => part.columns.get(key) as AnyColumn);
-  const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS_PER_STATEMENT / Math.max(1, present.length))));
+  const perStatement = Insert._rowsPerStatement(present.length);
 
   if (present.length === 0 && (caps.returning || fetch.length === 0)) {
     // Nothing of its own to insert: INSERT ... DEFAULT VALUES, one row per statement.
@@ -656,7 +653,8 @@ async function writeLinks(conn: Connection, links: readonly LinkChange[]): Promi
     if (secondary === undefined) continue;
     const rows = group.map(linkRow);
     if (first.add) {
-      for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) await conn.execute(insert(secondary).values(rows.slice(i, i + MAX_ROWS_PER_INSERT) as never));
+      const perStatement = Insert._rowsPerStatement(Object.keys(rows[0] as object).length);
+      for (let i = 0; i < rows.length; i += perStatement) await conn.execute(insert(secondary).values(rows.slice(i, i + perStatement) as never));
       continue;
     }
     const cols = Object.keys(rows[0] as object).map((name) => (secondary.c as Record<string, AnyColumn>)[name] as AnyColumn);

@@ -49,11 +49,6 @@ export class MySQLDialect extends DefaultDialect {
     return this.isolationLevelQuery;
   }
 
-  /** InnoDB's plain SELECTs are lock-free consistent reads; at READ COMMITTED each takes its own snapshot. */
-  override readsMayPrecedeBegin(level: string): boolean {
-    return level === "READ COMMITTED" || level === "READ UNCOMMITTED";
-  }
-
   /**
    * `START TRANSACTION`, preceded by `SET TRANSACTION ISOLATION LEVEL` (which
    * applies to the next transaction only) when a level is named.

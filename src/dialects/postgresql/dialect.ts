@@ -51,11 +51,6 @@ export class PostgresDialect extends DefaultDialect {
   /** A DBA may change the default per database or role (`ALTER DATABASE ... SET default_transaction_isolation`). */
   readonly defaultIsolationQuery = "SHOW default_transaction_isolation";
 
-  /** PostgreSQL runs READ UNCOMMITTED as READ COMMITTED: a new snapshot per statement, and a plain SELECT locks no row. */
-  override readsMayPrecedeBegin(level: string): boolean {
-    return level === "READ COMMITTED" || level === "READ UNCOMMITTED";
-  }
-
   override beginStatements(isolationLevel?: IsolationLevel): readonly string[] {
     if (isolationLevel === undefined) return ["BEGIN"];
     // The engine begins nothing in autocommit mode; answer consistently if asked anyway.

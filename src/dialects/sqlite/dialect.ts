@@ -75,6 +75,11 @@ export class SQLiteDialect extends DefaultDialect {
     return new SQLiteCompiler();
   }
 
+  /** A deferred transaction's first read takes the snapshot (and lock) its later statements rely on: BEGIN always comes first. */
+  override readsMayPrecedeBegin(_level: string): boolean {
+    return false;
+  }
+
   override createDDLCompiler(): SQLiteDDLCompiler {
     return new SQLiteDDLCompiler();
   }

@@ -77,7 +77,7 @@ export interface CompiledSQL {
  * other function (`nextval`, `pg_advisory_xact_lock`, a user's function) makes
  * a SELECT count as a possible write, so its transaction begins first.
  */
-export const READ_ONLY_FUNCTIONS: ReadonlySet<string> = new Set([
+const READ_ONLY_FUNCTIONS: ReadonlySet<string> = new Set([
   "count", "sum", "avg", "min", "max", "coalesce", "nullif", "greatest", "least",
   "lower", "upper", "length", "char_length", "substr", "substring", "trim", "ltrim", "rtrim", "replace", "concat",
   "abs", "round", "floor", "ceil", "ceiling", "mod", "power", "sqrt",

@@ -91,6 +91,12 @@ function columnOf(table: AnyTable, key: string, what: string): AnyColumnClause {
   return col;
 }
 
+/** Rows of one multi-row INSERT at most: the statement text and the server's parsing stay moderate. */
+const MAX_ROWS_PER_INSERT = 1_000;
+
+/** Parameters of one multi-row INSERT at most: under every driver's limit (PostgreSQL and MySQL take 65,535). */
+const MAX_PARAMS_PER_INSERT = 30_000;
+
 /**
  * Column values in order, as `[key, value]` pairs. Plain arrays (not Maps) so
  * that the statement cache key, which walks the tree, sees every column.
@@ -321,6 +327,15 @@ export class Insert<T extends AnyTable = AnyTable, R = NoRows> extends ClauseEle
       return this.with({ rows: [mergeAssignments(previous[0] as Assignments, row)], multi: false });
     }
     return this.with({ rows: [row], multi: false });
+  }
+
+  /**
+   * @internal How many rows of `columns` values one multi-row INSERT carries
+   * when a batch is split (the flush, `conn.execute(insert(t), rows)` on a
+   * server database): at most 1,000 rows and 30,000 parameters.
+   */
+  static _rowsPerStatement(columns: number): number {
+    return Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS_PER_INSERT / Math.max(1, columns))));
   }
 
   /**

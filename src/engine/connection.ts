@@ -8,7 +8,7 @@ import {
   describeParams,
 } from "../errors/index.js";
 import type { PooledConnection } from "../pool/index.js";
-import { Insert, type CompiledSQL, type Executable, type RowOf, type ScalarOf } from "../sql/index.js";
+import { gatherKeyValues, Insert, type CompiledSQL, type KeyGather, type Executable, type RowOf, type ScalarOf } from "../sql/index.js";
 import type { Engine } from "./engine.js";
 import type { ExecuteContext } from "./events.js";
 import type { DriverConnection, IsolationLevel } from "./interfaces.js";
@@ -571,10 +571,12 @@ function bindValues(compiled: CompiledSQL, params: Params | undefined): unknown[
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     let value: unknown;
+    let gather: KeyGather | undefined;
     const position = keyValues === undefined ? undefined : keyPositions?.[i];
     const generate = compiled.generated?.[name];
     if (generate !== undefined) value = generate();
     else if (position !== undefined) value = (keyValues as readonly unknown[])[position];
+    else if (keyValues !== undefined && (gather = compiled.keyGathers?.[i]) !== undefined) value = gatherKeyValues(keyValues, gather);
     else if (params !== undefined && Object.hasOwn(params, name)) value = params[name];
     else if (compiled.boundByPosition?.[i] !== undefined) value = compiled.boundByPosition[i];
     else if (Object.hasOwn(compiled.boundValues, name)) value = compiled.boundValues[name];

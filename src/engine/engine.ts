@@ -11,7 +11,7 @@ import {
 import { Events } from "../events/index.js";
 import { isDDLElement } from "../schema/index.js";
 import { NullPool, type Pool, QueuePool, StaticPool, type PoolDialect } from "../pool/index.js";
-import { statementKey, type BindParameter, type ClauseElement, type CompiledSQL, type Executable, type StatementKey } from "../sql/index.js";
+import { keyGatherOf, statementKey, type BindParameter, type ClauseElement, type CompiledSQL, type Executable, type StatementKey } from "../sql/index.js";
 import { LRUCache, redactSecrets } from "../util/index.js";
 import { Connection, isolationLevelName, type ConnectionOptions } from "./connection.js";
 import type { EngineEventMap, ErrorContext } from "./events.js";
@@ -272,7 +272,9 @@ export class Engine {
     // A compiler that bound a value outside the key's bind list (named param_N) makes the result specific to
     // this statement's values: such a statement is never reused.
     if (compiled.bindNames.some((name) => name.startsWith("param_"))) return { compiled, cached: undefined };
-    this.#cache.set(shape.key, { ...compiled, keyPositions: compiled.bindNames.map((name) => (name.startsWith("#") ? Number(name.slice(1)) : undefined)) });
+    const keyPositions = compiled.bindNames.map((name) => (name.startsWith("#") ? Number(name.slice(1)) : undefined));
+    const keyGathers = compiled.bindNames.some((name) => name.startsWith("@")) ? compiled.bindNames.map(keyGatherOf) : undefined;
+    this.#cache.set(shape.key, { ...compiled, keyPositions, ...(keyGathers === undefined ? {} : { keyGathers }) });
     return { compiled, cached: false };
   }
 

@@ -136,7 +136,7 @@ export {
   type OnConflictDoUpdateOptions,
 } from "./elements/dml.js";
 export { func, type Functions } from "./functions.js";
-export { SQLCompiler, registerVisitor, type CompiledSQL, type CompileState } from "./compiler/compiler.js";
+export { SQLCompiler, registerVisitor, gatherKeyValues, keyGatherOf, type CompiledSQL, type CompileState, type KeyGather } from "./compiler/compiler.js";
 export { scanText, type TextPart } from "./compiler/text-scanner.js";
 export { statementKey, type StatementKey } from "./compiler/cache-key.js";
 export { registerCompiler, compilerFor, type StatementCompiler } from "./compiler/registry.js";

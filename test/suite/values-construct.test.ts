@@ -86,6 +86,16 @@ describeEachBackend("values construct", (ctx) => {
     ]);
   });
 
+  it("text with quotes, commas, braces, backslashes, NULL-like words and non-ASCII comes back as given", async () => {
+    // On PostgreSQL each column travels as one array literal (unnest): every one of these must survive its quoting.
+    const texts = ['say "hi"', "a,b", "{x}", "back\\slash", "NULL", "", " padded ", "ünï 😀", "it's"];
+    const v = values(column("n", new Integer()), column("s", new Str(40)))
+      .data(texts.map((s, i) => [i, s] as [number, string]))
+      .alias("v");
+    const got = await rows(select(v.c.n, v.c.s).selectFrom(v).orderBy(v.c.n));
+    expect(got.map((r) => r.s)).toEqual(texts);
+  });
+
   it("an ARRAY column of a VALUES list (PostgreSQL)", async () => {
     if (ctx.backend.dialect !== "postgresql") return;
     const v = values(column("n", new Integer()), column("tags", new ARRAY(new Str(20)))).data([[1, ["a", "b,c"]], [2, []]]).alias("v");

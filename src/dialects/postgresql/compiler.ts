@@ -1,6 +1,9 @@
 import {
+  ARRAY,
   JSONB,
   NullType,
+  TypeDecorator,
+  type Values,
   SQLCompiler,
   type BindParameter,
   type ClauseElement,
@@ -53,6 +56,28 @@ export class PostgresCompiler extends SQLCompiler {
     return `${sql}::${this.#typeCompiler.process(column.type)}`;
   }
 
+  /**
+   * A VALUES list goes as `unnest($1::INTEGER[], $2::NUMERIC(10, 2)[]) AS v (id, price)`:
+   * one array parameter per column, whatever the row count, where the
+   * standard form binds one parameter per value (a 1,000-row list bound 2,000
+   * and the server parsed each). The rows come back in order, as VALUES gives
+   * them. Columns whose own type is an array keep the standard form (unnest
+   * would flatten them), as do lists holding bindparams given at execution.
+   */
+  override visitValues(values: Values, name: string, state: CompileState): string {
+    if (!unnestable(values)) return super.visitValues(values, name, state);
+    const width = values.columnDefinitions.length;
+    const count = values.rows.length;
+    const first = state.bindIndex?.get(values.rows[0]?.[0] as BindParameter);
+    const columns = values.columnDefinitions.map((col, i) => {
+      const items = values.rows.map((row) => (row[i] as BindParameter).value);
+      const gather = first === undefined ? undefined : { start: first + i, stride: width, count };
+      return `${this.bindGathered(items, new ARRAY(col.type), gather, state)}::${this.#typeCompiler.process(col.type)}[]`;
+    });
+    const names = values.columnDefinitions.map((col) => this.quoteIdentifier(col.name)).join(", ");
+    return `unnest(${columns.join(", ")}) AS ${name} (${names})`;
+  }
+
   /** The DDL type names (arrays, JSONB, enums, decorated types), which CAST's short list does not cover. */
   readonly #typeCompiler = new PostgresTypeCompiler({
     quoteIdentifier: (name) => this.quoteIdentifier(name),
@@ -68,4 +93,17 @@ export class PostgresCompiler extends SQLCompiler {
     if (extra.length === 0) return super.deleteHead(del, extra, state);
     return `DELETE FROM ${this.fromName(del.state.table, state)} USING ${extra.map((f) => this.fromItem(f, state)).join(", ")}`;
   }
+}
+
+/** Whether a VALUES list can go as unnest() of per-column arrays (see {@link PostgresCompiler.visitValues}). */
+function unnestable(values: Values): boolean {
+  if (values.rows.length === 0) return false;
+  for (const col of values.columnDefinitions) {
+    const stored = col.type instanceof TypeDecorator ? col.type.implFor("postgresql") : col.type;
+    if (stored instanceof ARRAY || stored instanceof NullType) return false;
+  }
+  for (const row of values.rows) {
+    for (const bind of row) if (bind.value === undefined) return false;
+  }
+  return true;
 }

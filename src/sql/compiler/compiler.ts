@@ -64,12 +64,39 @@ export interface CompiledSQL {
   /** For a cached compilation: this execution's values of the cache key's binds, by position. */
   readonly keyValues?: readonly unknown[];
   /**
+   * For a cached compilation: for each placeholder named `@start:stride:count`
+   * (an array parameter gathered from many of the cache key's binds, such as
+   * a column of PostgreSQL's `unnest()` form of VALUES), where its items are.
+   */
+  readonly keyGathers?: readonly (KeyGather | undefined)[];
+  /**
    * True for a SELECT (or compound SELECT) that cannot change anything: no
    * locking clause, no DML in a CTE, no literal SQL and no function outside
    * {@link READ_ONLY_FUNCTIONS}. Such a statement may run before its
    * transaction's BEGIN is sent (see the engine option `deferBegin`).
    */
   readonly readOnly?: boolean;
+}
+
+/** Where the items of one gathered array parameter sit in a cache key's bind list: `count` items, `stride` apart from `start`. */
+export interface KeyGather {
+  readonly start: number;
+  readonly stride: number;
+  readonly count: number;
+}
+
+/** The gather a placeholder name `@start:stride:count` stands for; undefined for any other name. */
+export function keyGatherOf(name: string): KeyGather | undefined {
+  if (!name.startsWith("@")) return undefined;
+  const [start, stride, count] = name.slice(1).split(":").map(Number) as [number, number, number];
+  return { start, stride, count };
+}
+
+/** The items of a gathered array parameter from one execution's key values. */
+export function gatherKeyValues(values: readonly unknown[], gather: KeyGather): unknown[] {
+  const out = new Array<unknown>(gather.count);
+  for (let k = 0, at = gather.start; k < gather.count; k++, at += gather.stride) out[k] = values[at];
+  return out;
 }
 
 /**
@@ -556,6 +583,21 @@ export class SQLCompiler {
     state.boundByPosition[state.bindNames.length] = value;
     state.bindNames.push(name);
     state.bindProcessors.push(type?.bindProcessor() as ValueProcessor<unknown, unknown> | undefined);
+    return this.placeholder(state.bindNames.length);
+  }
+
+  /**
+   * Binds one array parameter made of many values (`items`, all of `type`).
+   * When those values are binds of the cache key, `count` of them `stride`
+   * apart from position `start`, the placeholder is named for them
+   * (`@start:stride:count`), so a cached compilation gathers the array again
+   * from another statement's values.
+   */
+  bindGathered(items: readonly unknown[], type: TypeEngine, gather: KeyGather | undefined, state: CompileState): string {
+    const name = gather === undefined ? `param_${state.bindNames.length + 1}` : `@${gather.start}:${gather.stride}:${gather.count}`;
+    state.boundByPosition[state.bindNames.length] = items;
+    state.bindNames.push(name);
+    state.bindProcessors.push(type.bindProcessor() as ValueProcessor<unknown, unknown> | undefined);
     return this.placeholder(state.bindNames.length);
   }
 

@@ -22,7 +22,8 @@ export type ValuesRow<Cols extends readonly AnyColumnClause[]> = { readonly [I i
  * rows with {@link Values.data} and name it with `alias()`: the alias's `.c`
  * columns are typed from the columns given.
  *
- * Rendered per dialect: PostgreSQL `(VALUES ($1::INTEGER, ...), ...) AS v (id, ...)`,
+ * Rendered per dialect: PostgreSQL `unnest($1::INTEGER[], ...) AS v (id, ...)` (one
+ * array parameter per column; `(VALUES ($1::INTEGER, ...), ...)` when a column is an ARRAY),
  * SQLite a SELECT naming its `column1, column2...`, MySQL/MariaDB a
  * `SELECT ... UNION ALL SELECT ...` derived table.
  */

@@ -31,7 +31,7 @@ describe("values()", () => {
   it("renders each dialect's form of a named VALUES list, every value bound", () => {
     const v = priced().data([[1, "9.99"], [2, "3.50"]]).alias("v");
     assertCompile(select(v.c.id, v.c.price).selectFrom(v), {
-      postgresql: ["SELECT v.id, v.price FROM (VALUES ($1::INTEGER, $2::NUMERIC(10, 2)), ($3, $4)) AS v (id, price)", [1, "9.99", 2, "3.50"]],
+      postgresql: ["SELECT v.id, v.price FROM unnest($1::INTEGER[], $2::NUMERIC(10, 2)[]) AS v (id, price)", [[1, 2], ["9.99", "3.50"]]],
       sqlite: ["SELECT v.id, v.price FROM (SELECT column1 AS id, column2 AS price FROM (VALUES (?, ?), (?, ?))) AS v", [1, "9.99", 2, "3.50"]],
       mysql: ["SELECT v.id, v.price FROM (SELECT ? AS id, ? AS price UNION ALL SELECT ?, ?) AS v", [1, "9.99", 2, "3.50"]],
     });
@@ -40,7 +40,7 @@ describe("values()", () => {
   it("is the extra FROM of an UPDATE", () => {
     const v = priced().data([[1, "9.99"], [2, "3.50"]]).alias("v");
     assertCompile(update(book).values({ price: v.c.price }).where(book.c.id.eq(v.c.id)), {
-      postgresql: "UPDATE book SET price = v.price FROM (VALUES ($1::INTEGER, $2::NUMERIC(10, 2)), ($3, $4)) AS v (id, price) WHERE book.id = v.id",
+      postgresql: "UPDATE book SET price = v.price FROM unnest($1::INTEGER[], $2::NUMERIC(10, 2)[]) AS v (id, price) WHERE book.id = v.id",
       sqlite: "UPDATE book SET price = v.price FROM (SELECT column1 AS id, column2 AS price FROM (VALUES (?, ?), (?, ?))) AS v WHERE book.id = v.id",
       mysql: "UPDATE book, (SELECT ? AS id, ? AS price UNION ALL SELECT ?, ?) AS v SET book.price = v.price WHERE book.id = v.id",
     });
@@ -49,11 +49,28 @@ describe("values()", () => {
   it("joins a table", () => {
     const v = priced().data([[1, "9.99"]]).alias("v");
     assertCompile(select(book.c.title, v.c.price).join(v, book.c.id.eq(v.c.id)), {
-      postgresql: "SELECT book.title, v.price FROM book JOIN (VALUES ($1::INTEGER, $2::NUMERIC(10, 2))) AS v (id, price) ON book.id = v.id",
+      postgresql: "SELECT book.title, v.price FROM book JOIN unnest($1::INTEGER[], $2::NUMERIC(10, 2)[]) AS v (id, price) ON book.id = v.id",
     });
   });
 
-  it("applies the column type's bind processor and casts with the full type name on PostgreSQL", () => {
+  it("PostgreSQL: one array parameter per column, each value through its column type's bind processor", () => {
+    const v = values(column("flag", new Bool()), column("doc", new JSONType()))
+      .data([[true, { a: 1 }], [null, null]])
+      .alias("v");
+    const compiled = compilers.postgresql().compile(select(v.c.flag).selectFrom(v));
+    expect(compiled.sql).toBe("SELECT v.flag FROM unnest($1::BOOLEAN[], $2::JSON[]) AS v (flag, doc)");
+    const processed = paramsOf(compiled).map((value, i) => compiled.bindProcessors[i]?.(value) ?? value);
+    expect(processed).toEqual([[true, null], ['{"a":1}', null]]);
+  });
+
+  it("PostgreSQL: a named bindparam() in a row keeps the standard VALUES form", () => {
+    const v = values(column("id", new Integer())).data([[bindparam("first", new Integer()) as never], [2]]).alias("v");
+    const compiled = compilers.postgresql().compile(select(v.c.id).selectFrom(v));
+    expect(compiled.sql).toBe("SELECT v.id FROM (VALUES ($1::INTEGER), ($2)) AS v (id)");
+    expect(compiled.bindNames[0]).toBe("first");
+  });
+
+  it("PostgreSQL: an ARRAY column keeps the standard VALUES form (unnest would flatten it), cast with the full type name", () => {
     const v = values(column("flag", new Bool()), column("doc", new JSONType()), column("tags", new ARRAY(new Str(20))))
       .data([[true, { a: 1 }, ["x"]], [null, null, null]])
       .alias("v");
@@ -70,7 +87,7 @@ describe("values()", () => {
   it("an unaliased VALUES list gets a generated name", () => {
     const v = priced().data([[1, "9.99"]]);
     assertCompile(select(v.c.id).selectFrom(v), {
-      postgresql: "SELECT anon_1.id FROM (VALUES ($1::INTEGER, $2::NUMERIC(10, 2))) AS anon_1 (id, price)",
+      postgresql: "SELECT anon_1.id FROM unnest($1::INTEGER[], $2::NUMERIC(10, 2)[]) AS anon_1 (id, price)",
     });
   });
 

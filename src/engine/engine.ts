@@ -463,14 +463,40 @@ function withBindValues(compiled: CompiledSQL, shape: StatementKey): CompiledSQL
   const binds = shape.binds;
   const values = new Array<unknown>(binds.length);
   for (let i = 0; i < binds.length; i++) values[i] = (binds[i] as BindParameter).value;
-  return { ...compiled, keyValues: values };
+  return executionOf(compiled, values, compiled.boundValues, compiled.resultTypes);
 }
 
 function withBoundValues(compiled: CompiledSQL, statement: Executable): CompiledSQL {
   const bound = (statement as { boundValues?: Readonly<Record<string, unknown>> }).boundValues;
   const types = (statement as { columnTypes?: CompiledSQL["resultTypes"] }).columnTypes;
   if (bound === compiled.boundValues && types === compiled.resultTypes) return compiled;
-  return { ...compiled, boundValues: bound ?? {}, resultTypes: types };
+  return executionOf(compiled, compiled.keyValues, bound ?? {}, types);
+}
+
+/**
+ * A cached compilation with one execution's values. Every field is written
+ * out: one object shape for every execution, where spreading the cached
+ * object took about a microsecond per statement.
+ */
+function executionOf(
+  compiled: CompiledSQL,
+  keyValues: CompiledSQL["keyValues"],
+  boundValues: CompiledSQL["boundValues"],
+  resultTypes: CompiledSQL["resultTypes"],
+): CompiledSQL {
+  return {
+    sql: compiled.sql,
+    bindNames: compiled.bindNames,
+    bindProcessors: compiled.bindProcessors,
+    boundValues,
+    boundByPosition: compiled.boundByPosition,
+    resultTypes,
+    generated: compiled.generated,
+    keyPositions: compiled.keyPositions,
+    keyGathers: compiled.keyGathers,
+    readOnly: compiled.readOnly,
+    keyValues,
+  };
 }
 
 function validateOptions(options: EngineOptions): void {

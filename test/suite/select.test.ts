@@ -56,6 +56,19 @@ describeEachBackend("select", (ctx) => {
     expect(await run(select(posts.c.id).where(posts.c.title.startsWith("50%")))).toEqual([{ id: 2 }]);
   });
 
+  it("IN and NOT IN lists: NULL in the list, text with quotes and commas, other lengths and values through the statement cache", async () => {
+    // PostgreSQL sends each list as one array parameter (= ANY / <> ALL): the answers must be IN's, NULLs included.
+    const ids = async (where: Parameters<ReturnType<typeof select>["where"]>[0]) => (await run(select(users.c.id).where(where).orderBy(users.c.id))).map((r) => r.id);
+    expect(await ids(users.c.id.in([1, null]))).toEqual([1]);
+    expect(await ids(users.c.id.notIn([1, null]))).toEqual([]);
+    expect(await ids(users.c.id.notIn([1, 2]))).toEqual([3, 4]);
+    expect(await ids(users.c.age.notIn([36]))).toEqual([2, 4]);
+    expect(await ids(users.c.name.in(['a"b', "x,y", "{z}", "ada", "it's"]))).toEqual([1]);
+    for (const list of [[2], [2, 3], [4, 1, 3], [9]]) {
+      expect(await ids(users.c.id.in(list))).toEqual(list.filter((id) => id <= 4).sort());
+    }
+  });
+
   it("joins: inner, outer (nulls on the outer side), alias", async () => {
     const inner = await run(select(users.c.name, posts.c.title).join(posts, posts.c.user_id.eq(users.c.id)).orderBy(posts.c.id));
     expect(inner.map((r) => r.name)).toEqual(["ada", "ada", "bob"]);

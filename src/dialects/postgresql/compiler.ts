@@ -1,16 +1,19 @@
 import {
   ARRAY,
+  BindParameter,
+  ClauseList,
   JSONB,
   NullType,
   TypeDecorator,
   type Values,
   SQLCompiler,
-  type BindParameter,
   type ClauseElement,
   type ColumnClause,
   type CompileState,
   type Delete,
   type FromClause,
+  type InExpression,
+  type KeyGather,
   type TypeEngine,
 } from "../../sql/index.js";
 import { PostgresTypeCompiler } from "./type-compiler.js";
@@ -76,6 +79,49 @@ export class PostgresCompiler extends SQLCompiler {
     });
     const names = values.columnDefinitions.map((col) => this.quoteIdentifier(col.name)).join(", ");
     return `unnest(${columns.join(", ")}) AS ${name} (${names})`;
+  }
+
+  /**
+   * A list of values after IN goes as one array parameter:
+   * `id = ANY($1::INTEGER[])` (NOT IN: `id <> ALL(...)`, the same answer,
+   * NULLs included). The text no longer depends on the list's length, so one
+   * prepared statement serves every length, and a 500-key IN binds one
+   * parameter, not 500. Lists holding expressions, tuples or bindparams given
+   * at execution, and values of a type with no SQL name, keep `IN (...)`.
+   */
+  override visitIn(node: InExpression, state: CompileState): string {
+    const list = node.right;
+    if (!(list instanceof ClauseList) || list.clauses.length === 0) return super.visitIn(node, state);
+    const binds = list.clauses;
+    const type = (binds[0] as BindParameter).type;
+    for (const bind of binds) {
+      if (!(bind instanceof BindParameter) || bind.value === undefined || bind.type !== type) return super.visitIn(node, state);
+    }
+    const cast = this.#arrayCastOf(type);
+    if (cast === undefined) return super.visitIn(node, state);
+    const left = this.operand(node.left, 5, state);
+    const items = binds.map((bind) => (bind as BindParameter).value);
+    const param = this.bindGathered(items, new ARRAY(type), this.#contiguous(binds as readonly BindParameter[], state), state);
+    return `${left} ${node.negate ? "<> ALL" : "= ANY"}(${param}::${cast})`;
+  }
+
+  /** `INTEGER[]` for a type whose values can travel in an array parameter; undefined when they cannot. */
+  #arrayCastOf(type: TypeEngine): string | undefined {
+    const stored = type instanceof TypeDecorator ? type.implFor("postgresql") : type;
+    if (stored instanceof ARRAY || stored instanceof NullType) return undefined;
+    try {
+      return `${this.#typeCompiler.process(type)}[]`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Where binds sit in the cache key, when they sit there one after another (see {@link SQLCompiler.bindGathered}). */
+  #contiguous(binds: readonly BindParameter[], state: CompileState): KeyGather | undefined {
+    const start = state.bindIndex?.get(binds[0] as BindParameter);
+    if (start === undefined) return undefined;
+    for (let i = 1; i < binds.length; i++) if (state.bindIndex?.get(binds[i] as BindParameter) !== start + i) return undefined;
+    return { start, stride: 1, count: binds.length };
   }
 
   /** The DDL type names (arrays, JSONB, enums, decorated types), which CAST's short list does not cover. */

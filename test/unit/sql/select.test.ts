@@ -23,7 +23,7 @@ import {
   tuple,
   typeCoerce,
 } from "../../../src/index.js";
-import { assertCompile } from "../../support/compile.js";
+import { assertCompile, compilers } from "../../support/compile.js";
 
 const users = table("users", { id: new Integer(), name: new Str(50), age: new Integer() });
 const posts = table("posts", { id: new Integer(), user_id: new Integer(), title: new Str(200) });
@@ -94,10 +94,24 @@ describe("operators", () => {
     );
     assertCompile(stmt, {
       postgresql: [
-        "SELECT users.id FROM users WHERE (users.name IS NULL OR users.age BETWEEN $1 AND $2 AND users.id IN ($3, $4)) AND NOT users.id NOT IN ($5) AND users.name IS NOT NULL",
+        "SELECT users.id FROM users WHERE (users.name IS NULL OR users.age BETWEEN $1 AND $2 AND users.id = ANY($3::INTEGER[])) AND NOT users.id <> ALL($4::INTEGER[]) AND users.name IS NOT NULL",
+        [1, 9, [1, 2], [3]],
+      ],
+      sqlite: [
+        "SELECT users.id FROM users WHERE (users.name IS NULL OR users.age BETWEEN ? AND ? AND users.id IN (?, ?)) AND NOT users.id NOT IN (?) AND users.name IS NOT NULL",
         [1, 9, 1, 2, 3],
       ],
     });
+  });
+
+  it("PostgreSQL: IN lists of expressions or tuples keep IN (...); the array form's text does not depend on the length", () => {
+    assertCompile(select(users.c.id).where(users.c.id.in([users.c.age, 3])), { postgresql: "SELECT users.id FROM users WHERE users.id IN (users.age, $1)" });
+    assertCompile(select(users.c.id).where(tuple(users.c.id, users.c.age).in([tuple(1, 2)])), {
+      postgresql: "SELECT users.id FROM users WHERE (users.id, users.age) IN (($1, $2))",
+    });
+    const two = compilers.postgresql().compile(select(users.c.id).where(users.c.id.in([1, 2])));
+    const five = compilers.postgresql().compile(select(users.c.id).where(users.c.id.in([1, 2, 3, 4, 5])));
+    expect(five.sql).toBe(two.sql);
   });
 
   it("an empty IN list is never true, an empty NOT IN always", () => {

@@ -1,5 +1,5 @@
 /** Drizzle on better-sqlite3: sqliteTable schema, relational query API (W5), CASE update (W6); no streaming API (W7 n/a). */
-import Database from "better-sqlite3";
+import { openSqlite } from "../sqlite-file.js";
 import { eq, inArray, lte, relations, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { index, integer, numeric, sqliteTable, text } from "drizzle-orm/sqlite-core";
@@ -33,7 +33,7 @@ export const authorRelations = relations(author, ({ many }) => ({ books: many(bo
 export const bookRelations = relations(book, ({ one }) => ({ author: one(author, { fields: [book.author_id], references: [author.id] }) }));
 
 export async function create(): Promise<Adapter> {
-  const client = new Database(process.env.ATHANOR_BENCH_SQLITE_FILE as string);
+  const client = openSqlite();
   const db = drizzle(client, { schema: { author, book, authorRelations, bookRelations } });
   return {
     w1: async () => db.select().from(book).all(),

@@ -1,5 +1,5 @@
 /** Kysely on better-sqlite3 (SqliteDialect): hand-written eager loading (two queries + Map), CASE update, stream() for W7. */
-import Database from "better-sqlite3";
+import { openSqlite } from "../sqlite-file.js";
 import { Kysely, SqliteDialect, sql, type Generated, type Insertable } from "kysely";
 import { W5_AUTHORS, W6_AUTHOR, W7_BATCH, centsToPrice, type Adapter, type NewAuthor, type NewBook, type RssProbe } from "../common.js";
 
@@ -12,7 +12,7 @@ interface DB {
 }
 
 export async function create(): Promise<Adapter> {
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: new Database(process.env.ATHANOR_BENCH_SQLITE_FILE as string) }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: openSqlite() }) });
   return {
     w1: () => db.selectFrom("book").selectAll().execute(),
     w2: (id) => db.selectFrom("author").selectAll().where("id", "=", id).executeTakeFirst(),

@@ -1,9 +1,9 @@
 /** Raw better-sqlite3: prepared statements, rows as objects, writes in db.transaction(). */
-import Database from "better-sqlite3";
+import { openSqlite } from "../sqlite-file.js";
 import { W5_AUTHORS, W6_AUTHOR, centsToPrice, type Adapter, type NewAuthor, type NewBook, type RssProbe } from "../common.js";
 
 export async function create(): Promise<Adapter> {
-  const db = new Database(process.env.ATHANOR_BENCH_SQLITE_FILE as string);
+  const db = openSqlite();
   const allBooks = db.prepare("SELECT id, author_id, title, pages, price, published, tags FROM book");
   const oneAuthor = db.prepare("SELECT id, name, email, created_at, score FROM author WHERE id = ?");
   const insertBook = db.prepare("INSERT INTO book (author_id, title, pages, price, published, tags) VALUES (?, ?, ?, ?, ?, ?)");

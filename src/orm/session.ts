@@ -837,15 +837,15 @@ export class Session implements StateOwner, AsyncDisposable {
     const conn = await this.#connection();
     this.#flushing = true;
     // A failed flush puts every object back as it was. New objects are not copied for that (a flush of 10,000 of
-    // them would copy 10,000 dicts): the journal undoes what the flush writes into them. Persistent objects it
-    // changes, usually few, are snapshotted when first touched.
-    const journal = new FlushJournal();
+    // them would copy 10,000 dicts): the journal undoes what the flush writes into them. A persistent object is
+    // snapshotted when the flush first writes into it (the journal announces it): changing the price of 1,000
+    // loaded books writes nothing back into them, so nothing is copied.
+    const journal = new FlushJournal((state) => this.#touch(state));
     const sets = { dirty: new Set(this.#dirty), deleted: new Set(this.#deleted) };
     const touched = new Map<InstanceState, StateSnapshot>();
     const undo: (() => void)[] = [];
     this.#touched = touched;
     this.#flushUndo = undo;
-    for (const state of this.#dirty) touched.set(state, snapshotState(state));
     for (const state of this.#deleted) touched.set(state, snapshotState(state));
     let inserts: InstanceState[] = [];
     let updates: InstanceState[] = [];
@@ -857,7 +857,6 @@ export class Session implements StateOwner, AsyncDisposable {
       inserts = [...this.#pending];
       updates = [...new Set([...this.#dirty, ...children])].filter((s) => s.key !== undefined && !s.deleted && !s.removed);
       deletes = [...this.#deleted].filter((s) => !s.removed);
-      for (const state of updates) this.#touch(state);
       for (const state of deletes) this.#touch(state);
       await executeFlush(conn, { inserts, updates, deletes, links }, { returning: conn.engine.dialect.capabilities.returning }, journal);
     } catch (error) {

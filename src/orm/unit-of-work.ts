@@ -54,6 +54,19 @@ export class FlushJournal {
   readonly #generatedStates: InstanceState[] = [];
   readonly #generatedPrevious: (readonly string[] | undefined)[] = [];
 
+  /**
+   * @param beforeWrite Called before the flush first writes into a persistent
+   * object (a synced foreign key, an onUpdate or version value, a value the
+   * database computed), so its owner can keep that object's state to restore
+   * if the flush fails. Objects the flush never writes into cost nothing.
+   */
+  constructor(private readonly beforeWrite?: (state: InstanceState) => void) {}
+
+  /** Announces a write into a persistent object (see the constructor). */
+  touch(state: InstanceState): void {
+    this.beforeWrite?.(state);
+  }
+
   /** Sets `key` of a new object to `value`, remembering what was there. */
   write(state: InstanceState, key: string, value: unknown): void {
     const dict = state.dict;
@@ -228,7 +241,10 @@ class ForeignKeySync {
     const key = state.mapper.attributeOf.get(col);
     if (key === undefined || value === undefined) return;
     if (state.key === undefined) this.#journal.write(state, key, value);
-    else state.set(key, value);
+    else if (state.dict[key] !== value) {
+      this.#journal.touch(state);
+      state.set(key, value);
+    }
   }
 }
 
@@ -441,7 +457,7 @@ function changedColumns(state: InstanceState): string[] {
   return [...state.committed.keys()].filter((key) => state.mapper.columns.has(key));
 }
 
-async function updateStates(conn: Connection, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
+async function updateStates(conn: Connection, mapper: Mapper, states: readonly InstanceState[], caps: FlushCapabilities, journal: FlushJournal): Promise<void> {
   const version = mapper.versionAttribute;
   const work: [InstanceState, string[]][] = [];
   for (const state of states) {
@@ -450,10 +466,12 @@ async function updateStates(conn: Connection, mapper: Mapper, states: readonly I
     for (const [key, col] of mapper.columns) {
       const onUpdate = optionsOf(col).onUpdate;
       if (onUpdate === undefined || onUpdate instanceof ClauseElement || changed.includes(key)) continue;
+      journal.touch(state);
       state.set(key, typeof onUpdate === "function" ? (onUpdate as () => unknown)() : onUpdate);
       changed.push(key);
     }
     if (version !== undefined && !changed.includes(version)) {
+      journal.touch(state);
       state.set(version, (Number(state.dict[version] ?? 0) + 1) as never);
       changed.push(version);
     }
@@ -465,7 +483,7 @@ async function updateStates(conn: Connection, mapper: Mapper, states: readonly I
     for (const part of mapper._parts) {
       const here = changed.filter((key) => part.columns.has(key));
       if (here.length === 0) continue;
-      await updateRows(conn, mapper, part, group, here);
+      await updateRows(conn, mapper, part, group, here, caps, journal);
     }
   }
 }
@@ -476,13 +494,14 @@ async function updateStates(conn: Connection, mapper: Mapper, states: readonly I
  * round trip, where the drivers' executemany sends one statement per row);
  * a single row, or values the batched form cannot carry, one statement per row.
  */
-async function updateRows(conn: Connection, mapper: Mapper, part: TablePart, group: readonly [InstanceState, string[]][], changed: readonly string[]): Promise<void> {
+async function updateRows(conn: Connection, mapper: Mapper, part: TablePart, group: readonly [InstanceState, string[]][], changed: readonly string[], caps: FlushCapabilities, journal: FlushJournal): Promise<void> {
   const version = mapper.versionAttribute;
   const states = group.map(([state]) => state);
-  const matched = (states.length > 1 ? await updateRowsBatched(conn, mapper, part, states, changed) : undefined) ?? (await updateRowsOneByOne(conn, mapper, part, states, changed));
+  const matched = (states.length > 1 ? await updateRowsBatched(conn, mapper, part, states, changed) : undefined) ?? (await updateRowsOneByOne(conn, mapper, part, states, changed, caps, journal));
   // A SQL-expression onUpdate (added by Core) or a server one made a value the object does not know: expire it.
   const unknownNow = [...part.columns].filter(([key, col]) => !changed.includes(key) && (optionsOf(col).onUpdate instanceof ClauseElement || optionsOf(col).serverOnUpdate !== undefined));
   for (const state of states) {
+    if (unknownNow.length > 0) journal.touch(state);
     for (const [key] of unknownNow) {
       delete state.dict[key];
       (state.expired ??= new Set()).add(key);
@@ -496,8 +515,62 @@ async function updateRows(conn: Connection, mapper: Mapper, part: TablePart, gro
   }
 }
 
-/** One UPDATE per row (executemany): `SET col = :set_col WHERE pk = :pk_0 [AND version = :version_old]`. Returns the rows matched. */
-async function updateRowsOneByOne(conn: Connection, mapper: Mapper, part: TablePart, states: readonly InstanceState[], changed: readonly string[]): Promise<number> {
+/**
+ * One UPDATE per row (executemany): `SET col = :set_col WHERE pk = :pk_0 [AND version = :version_old]`.
+ * A row whose object was given a SQL expression (`obj.n = Counter.c.n.add(1)`) gets its own
+ * statement with the expression in SET (see {@link updateWithExpressions}). Returns the rows matched.
+ */
+async function updateRowsOneByOne(conn: Connection, mapper: Mapper, part: TablePart, states: readonly InstanceState[], changed: readonly string[], caps: FlushCapabilities, journal: FlushJournal): Promise<number> {
+  let matched = 0;
+  const plain: InstanceState[] = [];
+  for (const state of states) {
+    if (changed.some((key) => state.dict[key] instanceof ClauseElement)) matched += await updateWithExpressions(conn, mapper, part, state, changed, caps, journal);
+    else plain.push(state);
+  }
+  return plain.length === 0 ? matched : matched + (await updatePlainRows(conn, mapper, part, plain, changed));
+}
+
+/**
+ * The UPDATE of one row whose new values include SQL expressions, rendered
+ * in SET as given (SQLAlchemy's "embedded SQL expression" assignment). The
+ * database computes those values, so the object cannot know them: with
+ * RETURNING they are read back into the object; without it (MySQL, MariaDB)
+ * they are expired, and `session.refresh(obj)` reads them.
+ */
+async function updateWithExpressions(conn: Connection, mapper: Mapper, part: TablePart, state: InstanceState, changed: readonly string[], caps: FlushCapabilities, journal: FlushJournal): Promise<number> {
+  const values: Record<string, unknown> = {};
+  const params: Record<string, unknown> = {};
+  const computed: [string, AnyColumn][] = [];
+  for (const key of changed) {
+    const col = part.columns.get(key) as AnyColumn;
+    const value = state.dict[key];
+    if (value instanceof ClauseElement) {
+      values[col.name] = value;
+      computed.push([key, col]);
+    } else {
+      values[col.name] = bindparam(`set_${col.name}`, col.type);
+      params[`set_${col.name}`] = value;
+    }
+  }
+  whereParams(state, params);
+  const stmt = update(part.table).where(rowWhere(mapper, part)).values(values as never);
+  journal.touch(state);
+  if (!caps.returning) {
+    const { rowcount } = await conn.execute(stmt, params);
+    for (const [key] of computed) {
+      delete state.dict[key];
+      (state.expired ??= new Set()).add(key);
+    }
+    return rowcount;
+  }
+  const rows = (await conn.execute(stmt.returning(...(computed.map(([, col]) => col) as [AnyColumn])), params))._takeRows();
+  const row = rows[0];
+  if (row !== undefined) computed.forEach(([key], i) => (state.dict[key] = row[i]));
+  return rows.length;
+}
+
+/** The executemany form of {@link updateRowsOneByOne} for rows holding plain values only. */
+async function updatePlainRows(conn: Connection, mapper: Mapper, part: TablePart, states: readonly InstanceState[], changed: readonly string[]): Promise<number> {
   const values: Record<string, unknown> = {};
   for (const key of changed) {
     const col = part.columns.get(key) as AnyColumn;
@@ -623,7 +696,7 @@ export async function executeFlush(conn: Connection, work: FlushWork, caps: Flus
     }
     const updates = mappers.length === 1 ? work.updates : work.updates.filter((s) => s.mapper === mapper);
     for (const state of updates) sync.apply(state);
-    await updateStates(conn, mapper, updates);
+    await updateStates(conn, mapper, updates, caps, journal);
   }
   await writeLinks(conn, work.links ?? []);
   await unlinkDeleted(conn, work.deletes);

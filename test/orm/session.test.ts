@@ -252,6 +252,30 @@ describeEachBackend("Session", (ctx) => {
     expect(await count("authors")).toBe(101);
   });
 
+  it("a failed flush puts back what it wrote into loaded objects: a synced foreign key, a version counter", async () => {
+    await using session = SessionFactory();
+    const first = new Author({ name: "fk-first" });
+    const book = new Book({ title: "moved" });
+    book.author = first;
+    const untouched = new Book({ title: "only the title changes" });
+    session.addAll([first, book, untouched]);
+    await session.commit();
+    const before = { authorId: book.authorId, version: book.version, untouchedVersion: untouched.version };
+    // The book moves to a new author, so the flush inserts the author, copies its new key into the
+    // book and counts the book's version up; then the book's UPDATE matches no row (deleted
+    // underneath) and the flush fails after those writes.
+    await engine.begin((c) => c.execute(text(`DELETE FROM ${prefix}_books WHERE id = ${book.id as number}`)));
+    book.author = new Author({ name: "fk-second" });
+    untouched.title = "renamed";
+    await expect(session.flush()).rejects.toThrow(StaleDataError);
+    expect(book.authorId).toBe(before.authorId);
+    expect(book.version).toBe(before.version);
+    expect(untouched.version).toBe(before.untouchedVersion);
+    expect(untouched.title).toBe("renamed");
+    expect(inspect(untouched).modified).toBe(true);
+    await session.rollback();
+  });
+
   it("rolls back a savepoint with the in-memory state of the objects touched inside", async () => {
     await using session = SessionFactory();
     const kept = new Author({ name: "kept", bio: "before" });

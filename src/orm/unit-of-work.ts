@@ -369,6 +369,14 @@ async function insertRows(conn: Connection, mapper: Mapper, part: TablePart, sta
   };
   const fetchColumns = fetch.map((key) => part.columns.get(key) as AnyColumn);
   const perStatement = Insert._rowsPerStatement(present.length);
+  if (present.length > 0 && states.some((state) => holdsExpression(state, present))) {
+    // Rows given SQL expressions go one by one, in order, between runs of plain rows.
+    for (const run of consecutiveRuns(states, (state) => holdsExpression(state, present))) {
+      if (!holdsExpression(run[0] as InstanceState, present)) await insertRows(conn, mapper, part, run, caps, journal);
+      else for (const state of run) await insertWithExpressions(conn, mapper, part, state, present, fetch, caps, journal);
+    }
+    return;
+  }
 
   if (present.length === 0 && (caps.returning || fetch.length === 0)) {
     // Nothing of its own to insert: INSERT ... DEFAULT VALUES, one row per statement.
@@ -411,15 +419,57 @@ async function insertRows(conn: Connection, mapper: Mapper, part: TablePart, sta
   }
   // No RETURNING (MySQL): one row per INSERT for its generated key, then one SELECT for other generated columns.
   const keyAttr = autoincrement === undefined ? undefined : mapper.attributeOf.get(autoincrement);
-  for (const state of states) {
-    const result = await conn.execute(insert(table).values(rowOf(state) as never));
-    if (keyAttr !== undefined && state.dict[keyAttr] === undefined && result.lastInsertId !== undefined) {
-      journal.write(state, keyAttr, typeof result.lastInsertId === "bigint" && autoincrement?.type.visitName !== "big_integer" ? Number(result.lastInsertId) : result.lastInsertId);
-      journal.generated(state, [keyAttr]);
-    }
-  }
+  for (const state of states) writeInsertedKey(state, await conn.execute(insert(table).values(rowOf(state) as never)), autoincrement, keyAttr, journal);
   const rest = fetch.filter((key) => key !== keyAttr);
   if (rest.length > 0) await fetchByKey(conn, part, states, rest, journal);
+}
+
+/** Without RETURNING: the key the database generated for a new object's row, from the driver's last insert id. */
+function writeInsertedKey(state: InstanceState, result: { readonly lastInsertId?: number | bigint | undefined }, autoincrement: AnyColumn | undefined, keyAttr: string | undefined, journal: FlushJournal): void {
+  if (keyAttr === undefined || state.dict[keyAttr] !== undefined || result.lastInsertId === undefined) return;
+  const id = result.lastInsertId;
+  journal.write(state, keyAttr, typeof id === "bigint" && autoincrement?.type.visitName !== "big_integer" ? Number(id) : id);
+  journal.generated(state, [keyAttr]);
+}
+
+/** Whether any of `keys` of the object holds a SQL expression rather than a value. */
+function holdsExpression(state: InstanceState, keys: readonly string[]): boolean {
+  for (const key of keys) if (state.dict[key] instanceof ClauseElement) return true;
+  return false;
+}
+
+/**
+ * The INSERT of one new object some of whose values are SQL expressions,
+ * rendered in VALUES as given. The database computes them: they are read
+ * back with the generated columns (RETURNING, or a SELECT by key on MySQL and
+ * MariaDB), through the journal, so a failed flush puts the expressions back.
+ */
+async function insertWithExpressions(
+  conn: Connection,
+  mapper: Mapper,
+  part: TablePart,
+  state: InstanceState,
+  present: readonly string[],
+  fetch: readonly string[],
+  caps: FlushCapabilities,
+  journal: FlushJournal,
+): Promise<void> {
+  const table = part.table;
+  const row: Record<string, unknown> = {};
+  for (const key of present) row[(part.columns.get(key) as AnyColumn).name] = state.dict[key];
+  const computed = present.filter((key) => state.dict[key] instanceof ClauseElement);
+  const back = [...fetch, ...computed];
+  const stmt = insert(table).values(row as never);
+  if (caps.returning) {
+    const values = (await conn.execute(stmt.returning(...(back.map((key) => part.columns.get(key)) as [AnyColumn]))))._takeRows()[0] as unknown[];
+    back.forEach((key, k) => journal.write(state, key, values[k]));
+    journal.generated(state, back);
+    return;
+  }
+  const autoincrement = table.autoincrementColumn;
+  const keyAttr = autoincrement === undefined ? undefined : mapper.attributeOf.get(autoincrement);
+  writeInsertedKey(state, await conn.execute(stmt), autoincrement, keyAttr, journal);
+  await fetchByKey(conn, part, [state], back.filter((key) => key !== keyAttr), journal);
 }
 
 /** Reads `keys` of `states` from one table of their mapping by primary key (for databases without RETURNING). */

@@ -1,12 +1,12 @@
 /**
  * A SQL expression assigned to a mapped attribute (`counter.n = Counter.c.n.add(1)`) is
- * rendered in the flush's UPDATE, as SQLAlchemy's "embedded SQL expression": the database
- * computes the value. Where the dialect has RETURNING (PostgreSQL, SQLite) the object reads
- * it back; elsewhere (MySQL, MariaDB) the attribute is expired until refreshed. Checked on
- * every backend against the rows in the database.
+ * rendered in the flush's UPDATE (or INSERT), as SQLAlchemy's "embedded SQL expression": the
+ * database computes the value. After an UPDATE the object reads it back where the dialect has
+ * RETURNING (PostgreSQL, SQLite) and has it expired elsewhere (MySQL, MariaDB); after an INSERT
+ * it is read back on every dialect. Checked on every backend against the rows in the database.
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { Integer, String, func, text, type ColumnElement } from "athanor";
+import { Integer, String, func, literal, text, type ColumnElement } from "athanor";
 import { UnloadedAttributeError, declarativeBase, mapped, sessionmaker } from "athanor/orm";
 import { uniqueName } from "../support/backends.js";
 import { describeEachBackend } from "../support/suite.js";
@@ -44,7 +44,7 @@ describeEachBackend("SQL expressions assigned to attributes", (ctx) => {
   });
 
   it("renders the expression in SET; the object reads the new value back (RETURNING) or has it expired", async () => {
-    const session = Session();
+    await using session = Session();
     const one = (await session.get(Counter, 1)) as Counter;
     one.n = sql<number>(Counter.c.n.add(5));
     one.label = "a2";
@@ -62,11 +62,10 @@ describeEachBackend("SQL expressions assigned to attributes", (ctx) => {
       expect(one.n).toBe(15);
     }
     expect(one.label).toBe("a2");
-    await session.close();
   });
 
   it("rows with expressions and rows with plain values changed together: each gets its value", async () => {
-    const session = Session();
+    await using session = Session();
     const a = (await session.get(Counter, 1)) as Counter;
     const b = (await session.get(Counter, 2)) as Counter;
     const c = (await session.get(Counter, 3)) as Counter;
@@ -75,11 +74,25 @@ describeEachBackend("SQL expressions assigned to attributes", (ctx) => {
     c.n = sql<number>(func.abs(Counter.c.n.sub(100)));
     await session.commit();
     expect((await rows()).map((r) => r.n)).toEqual([20, 21, 70]);
-    await session.close();
+  });
+
+  it("a new object given an expression is inserted with it, between plain rows, and reads the computed value back", async () => {
+    await using session = Session();
+    const plainBefore = new Counter({ id: 4, n: 40, label: "d" });
+    const computed = new Counter({ id: 5, n: sql<number>(func.abs(literal(-50, new Integer()))), label: "e" });
+    const plainAfter = new Counter({ id: 6, n: 60, label: "f" });
+    session.addAll([plainBefore, computed, plainAfter]);
+    await session.commit();
+    expect((await rows()).slice(3)).toEqual([
+      { id: 4, n: 40, label: "d" },
+      { id: 5, n: 50, label: "e" },
+      { id: 6, n: 60, label: "f" },
+    ]);
+    expect(computed.n).toBe(50);
   });
 
   it("a failed flush leaves the expression on the object and nothing in the database", async () => {
-    const session = Session();
+    await using session = Session();
     const one = (await session.get(Counter, 1)) as Counter;
     const expression = Counter.c.n.add(1);
     one.n = sql<number>(expression);

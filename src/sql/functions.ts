@@ -13,6 +13,12 @@ const INTEGER = new Integer();
 const STRING = new StringType();
 const NUMERIC = new Numeric();
 
+/** The type of a function's argument: its own for an expression, none for a plain value (a cast or JavaScript caller). */
+function typeOf(argument: unknown): TypeEngine<never> {
+  const type = typeof argument === "object" && argument !== null ? (argument as { type?: unknown }).type : undefined;
+  return (type ?? new NullType()) as TypeEngine<never>;
+}
+
 function call<T>(name: string, args: readonly unknown[], type: TypeEngine<T>): FunctionCall<T> {
   const first = args.find((a): a is AnyColumn => typeof a === "object" && a !== null && "type" in (a as object));
   const argType = (first?.type ?? new NullType()) as TypeEngine<unknown>;
@@ -54,23 +60,23 @@ export interface Functions {
 
 const typed: Record<string, (...args: never[]) => FunctionCall<unknown>> = {
   count: (expression?: AnyColumn) => new FunctionCall("count", expression === undefined ? [] : [expression], INTEGER),
-  sum: (e: AnyColumn) => call("sum", [e], e.type),
+  sum: (e: AnyColumn) => call("sum", [e], typeOf(e)),
   avg: (e: AnyColumn) => call("avg", [e], NUMERIC),
-  min: (e: AnyColumn) => call("min", [e], e.type),
-  max: (e: AnyColumn) => call("max", [e], e.type),
-  coalesce: (e: AnyColumn, ...rest: unknown[]) => call("coalesce", [e, ...rest], e.type),
+  min: (e: AnyColumn) => call("min", [e], typeOf(e)),
+  max: (e: AnyColumn) => call("max", [e], typeOf(e)),
+  coalesce: (e: AnyColumn, ...rest: unknown[]) => call("coalesce", [e, ...rest], typeOf(e)),
   lower: (e: unknown) => call("lower", [e], STRING),
   upper: (e: unknown) => call("upper", [e], STRING),
   trim: (e: unknown) => call("trim", [e], STRING),
   length: (e: unknown) => call("length", [e], INTEGER),
-  abs: (e: AnyColumn) => call("abs", [e], e.type),
-  round: (e: AnyColumn, digits?: number) => call("round", digits === undefined ? [e] : [e, digits], e.type),
+  abs: (e: AnyColumn) => call("abs", [e], typeOf(e)),
+  round: (e: AnyColumn, digits?: number) => call("round", digits === undefined ? [e] : [e, digits], typeOf(e)),
   now: () => new FunctionCall("now", [], new DateTime({ timezone: true })),
   rowNumber: () => new FunctionCall("row_number", [], INTEGER),
   rank: () => new FunctionCall("rank", [], INTEGER),
   denseRank: () => new FunctionCall("dense_rank", [], INTEGER),
-  lag: (e: AnyColumn, offset?: number) => call("lag", offset === undefined ? [e] : [e, offset], e.type),
-  lead: (e: AnyColumn, offset?: number) => call("lead", offset === undefined ? [e] : [e, offset], e.type),
+  lag: (e: AnyColumn, offset?: number) => call("lag", offset === undefined ? [e] : [e, offset], typeOf(e)),
+  lead: (e: AnyColumn, offset?: number) => call("lead", offset === undefined ? [e] : [e, offset], typeOf(e)),
   call: ((name: string, args: readonly unknown[], type: TypeEngine) => call(name, args, type)) as never,
 };
 

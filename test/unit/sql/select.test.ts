@@ -20,6 +20,7 @@ import {
   select,
   table,
   true_,
+  statementKey,
   tuple,
   typeCoerce,
 } from "../../../src/index.js";
@@ -238,6 +239,12 @@ describe("joins, subqueries, CTEs, windows, set operations, locks", () => {
     assertCompile(select(func.rowNumber().over({ orderBy: users.c.age.desc() }).label("rn")), {
       mysql: "SELECT row_number() OVER (ORDER BY users.age DESC) AS rn FROM users",
     });
+  });
+
+  it("typed functions given a plain value (a cast or JavaScript caller) bind it untyped instead of failing to key the statement", () => {
+    const absolute = func.abs(-5 as never).label("a");
+    assertCompile(select(absolute), { postgresql: ["SELECT abs($1) AS a", [-5]] });
+    expect(statementKey(select(func.max(3 as never)))).toBeDefined();
   });
 
   it("group by, having, distinct, DISTINCT ON, nulls ordering", () => {

@@ -202,6 +202,7 @@ export class DDLCompiler implements TypeCompilerHost {
     }
     const inline = Object.create(this.sql) as SQLCompiler;
     Object.assign(inline, {
+      literalValues: true,
       visitColumn: (col: ColumnClause) => this.quoteIdentifier(col.name),
       bindValue: (value: unknown, type: TypeEngine | undefined) => this.renderLiteral(value, type),
     });

@@ -68,7 +68,7 @@ export class PostgresCompiler extends SQLCompiler {
    * would flatten them), as do lists holding bindparams given at execution.
    */
   override visitValues(values: Values, name: string, state: CompileState): string {
-    if (!unnestable(values)) return super.visitValues(values, name, state);
+    if (this.literalValues || !unnestable(values)) return super.visitValues(values, name, state);
     const width = values.columnDefinitions.length;
     const count = values.rows.length;
     const first = state.bindIndex?.get(values.rows[0]?.[0] as BindParameter);
@@ -91,7 +91,7 @@ export class PostgresCompiler extends SQLCompiler {
    */
   override visitIn(node: InExpression, state: CompileState): string {
     const list = node.right;
-    if (!(list instanceof ClauseList) || list.clauses.length === 0) return super.visitIn(node, state);
+    if (this.literalValues || !(list instanceof ClauseList) || list.clauses.length === 0) return super.visitIn(node, state);
     const binds = list.clauses;
     const type = (binds[0] as BindParameter).type;
     for (const bind of binds) {

@@ -233,6 +233,14 @@ export class SQLCompiler {
   protected readonly reservedWords: ReadonlySet<string> = RESERVED;
 
   /**
+   * True while values are written as SQL literals instead of bound (DDL: a
+   * CHECK constraint, a partial index's WHERE). Dialect forms that exist only
+   * for bound parameters, such as PostgreSQL's array parameters for IN lists
+   * and VALUES, step aside then.
+   */
+  readonly literalValues: boolean = false;
+
+  /**
    * Compiles a statement. Bound values are named by their position in the
    * statement's cache key (`#0`, `#1`, ...), so the compiled form can be reused
    * for any statement of the same shape with that statement's own values.

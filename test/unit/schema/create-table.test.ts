@@ -7,10 +7,12 @@ import {
   BigInteger,
   Boolean as BooleanType,
   CheckConstraint,
+  CreateIndex,
   CreateTable,
   DateTime,
   ForeignKey,
   ForeignKeyConstraint,
+  Index,
   Integer,
   JSON as JSONType,
   LargeBinary,
@@ -213,6 +215,20 @@ describe("constraints", () => {
     assertDDL(new CreateTable(t), {
       mysql: `CREATE TABLE posts (\n${body.replace("SERIAL NOT NULL", "INTEGER NOT NULL AUTO_INCREMENT").replace(/"/g, "`")}${ENGINE}`,
     });
+  });
+
+  it("IN lists in a CHECK constraint and a partial index are written as literals on every dialect", () => {
+    const md = new MetaData();
+    const t = new Table("tickets", md, { id: column(Integer, { primaryKey: true }), state: column(new StringType(10)) }, (c) => [
+      new CheckConstraint(c.state.in(["open", "it's"]), { name: "state_known" }),
+    ]);
+    const check = "CONSTRAINT state_known CHECK (state IN ('open', 'it''s'))";
+    assertDDL(new CreateTable(t), {
+      postgresql: `CREATE TABLE tickets (\n  id SERIAL NOT NULL,\n  state VARCHAR(10),\n  PRIMARY KEY (id),\n  ${check}\n)`,
+      sqlite: `CREATE TABLE tickets (\n  id INTEGER NOT NULL,\n  state VARCHAR(10),\n  PRIMARY KEY (id),\n  ${check}\n)`,
+    });
+    const open = new Index("ix_open", t.c.id, { where: t.c.state.notIn(["closed"]) });
+    assertDDL(new CreateIndex(open), { postgresql: "CREATE INDEX ix_open ON tickets (id) WHERE state NOT IN ('closed')" });
   });
 
   it("composite foreign keys, deferrable on PostgreSQL and SQLite, refused on MySQL", () => {

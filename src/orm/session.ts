@@ -484,14 +484,11 @@ export class Session implements StateOwner, AsyncDisposable {
 
   #expireState(state: InstanceState, attributes?: readonly string[]): void {
     const keys = attributes ?? state.mapper.attributeKeys.filter((k) => !state.mapper.primaryKeyAttributes.includes(k));
-    const expired = (state.expired ??= new Set());
     for (const key of keys) {
       if (!state.mapper.columns.has(key) && !state.mapper.relationships.has(key)) {
         throw new ArgumentError(`${state.mapper.name} has no attribute "${key}".`);
       }
-      delete state.dict[key];
-      state.committed?.delete(key);
-      expired.add(key);
+      state.expire(key);
     }
     if (!state.modified) this.#dirty.delete(state);
   }

@@ -113,6 +113,13 @@ export class InstanceState {
     dict[key] = value;
   }
 
+  /** Forgets `key`'s value (and any change recorded for it): reading it raises until it is loaded again. */
+  expire(key: string): void {
+    delete this.dict[key];
+    this.committed?.delete(key);
+    (this.expired ??= new Set()).add(key);
+  }
+
   /** Forgets the recorded changes: the current values become the committed ones (after a flush or a load). */
   commitAll(): void {
     this.committed = undefined;

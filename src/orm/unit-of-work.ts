@@ -373,7 +373,7 @@ async function insertRows(conn: Connection, mapper: Mapper, part: TablePart, sta
     // Rows given SQL expressions go one by one, in order, between runs of plain rows.
     for (const run of consecutiveRuns(states, (state) => holdsExpression(state, present))) {
       if (!holdsExpression(run[0] as InstanceState, present)) await insertRows(conn, mapper, part, run, caps, journal);
-      else for (const state of run) await insertWithExpressions(conn, mapper, part, state, present, fetch, caps, journal);
+      else for (const state of run) await insertWithExpressions(conn, mapper, part, state, rowOf(state), present, fetch, caps, journal);
     }
     return;
   }
@@ -449,14 +449,13 @@ async function insertWithExpressions(
   mapper: Mapper,
   part: TablePart,
   state: InstanceState,
+  row: Record<string, unknown>,
   present: readonly string[],
   fetch: readonly string[],
   caps: FlushCapabilities,
   journal: FlushJournal,
 ): Promise<void> {
   const table = part.table;
-  const row: Record<string, unknown> = {};
-  for (const key of present) row[(part.columns.get(key) as AnyColumn).name] = state.dict[key];
   const computed = present.filter((key) => state.dict[key] instanceof ClauseElement);
   const back = [...fetch, ...computed];
   const stmt = insert(table).values(row as never);
@@ -552,10 +551,7 @@ async function updateRows(conn: Connection, mapper: Mapper, part: TablePart, gro
   const unknownNow = [...part.columns].filter(([key, col]) => !changed.includes(key) && (optionsOf(col).onUpdate instanceof ClauseElement || optionsOf(col).serverOnUpdate !== undefined));
   for (const state of states) {
     if (unknownNow.length > 0) journal.touch(state);
-    for (const [key] of unknownNow) {
-      delete state.dict[key];
-      (state.expired ??= new Set()).add(key);
-    }
+    for (const [key] of unknownNow) state.expire(key);
   }
   if (matched !== states.length) {
     throw new StaleDataError(
@@ -574,7 +570,7 @@ async function updateRowsOneByOne(conn: Connection, mapper: Mapper, part: TableP
   let matched = 0;
   const plain: InstanceState[] = [];
   for (const state of states) {
-    if (changed.some((key) => state.dict[key] instanceof ClauseElement)) matched += await updateWithExpressions(conn, mapper, part, state, changed, caps, journal);
+    if (holdsExpression(state, changed)) matched += await updateWithExpressions(conn, mapper, part, state, changed, caps, journal);
     else plain.push(state);
   }
   return plain.length === 0 ? matched : matched + (await updatePlainRows(conn, mapper, part, plain, changed));
@@ -607,10 +603,7 @@ async function updateWithExpressions(conn: Connection, mapper: Mapper, part: Tab
   journal.touch(state);
   if (!caps.returning) {
     const { rowcount } = await conn.execute(stmt, params);
-    for (const [key] of computed) {
-      delete state.dict[key];
-      (state.expired ??= new Set()).add(key);
-    }
+    for (const [key] of computed) state.expire(key);
     return rowcount;
   }
   const rows = (await conn.execute(stmt.returning(...(computed.map(([, col]) => col) as [AnyColumn])), params))._takeRows();
@@ -651,7 +644,7 @@ const MAX_PARAMS_PER_BATCHED_UPDATE = 10_000;
  * type this dialect cannot name in VALUES): nothing was sent then.
  */
 async function updateRowsBatched(conn: Connection, mapper: Mapper, part: TablePart, states: readonly InstanceState[], changed: readonly string[]): Promise<number | undefined> {
-  for (const state of states) for (const key of changed) if (state.dict[key] instanceof ClauseElement) return undefined;
+  if (states.some((state) => holdsExpression(state, changed))) return undefined;
   const shape = batchedUpdateShape(mapper, part, changed);
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_BATCHED_UPDATE / shape.width));
   let matched = 0;

@@ -21,7 +21,7 @@ function typeOf(argument: unknown): TypeEngine<never> {
 
 function call<T>(name: string, args: readonly unknown[], type: TypeEngine<T>): FunctionCall<T> {
   const first = args.find((a): a is AnyColumn => typeof a === "object" && a !== null && "type" in (a as object));
-  const argType = (first?.type ?? new NullType()) as TypeEngine<unknown>;
+  const argType: TypeEngine<unknown> = typeOf(first);
   return new FunctionCall(name, args.map((a) => coerce(a, argType)), type);
 }
 

@@ -107,8 +107,7 @@ export class PostgresCompiler extends SQLCompiler {
 
   /** `INTEGER[]` for a type whose values can travel in an array parameter; undefined when they cannot. */
   #arrayCastOf(type: TypeEngine): string | undefined {
-    const stored = type instanceof TypeDecorator ? type.implFor("postgresql") : type;
-    if (stored instanceof ARRAY || stored instanceof NullType) return undefined;
+    if (!travelsInArray(type)) return undefined;
     try {
       return `${this.#typeCompiler.process(type)}[]`;
     } catch {
@@ -144,12 +143,19 @@ export class PostgresCompiler extends SQLCompiler {
 /** Whether a VALUES list can go as unnest() of per-column arrays (see {@link PostgresCompiler.visitValues}). */
 function unnestable(values: Values): boolean {
   if (values.rows.length === 0) return false;
-  for (const col of values.columnDefinitions) {
-    const stored = col.type instanceof TypeDecorator ? col.type.implFor("postgresql") : col.type;
-    if (stored instanceof ARRAY || stored instanceof NullType) return false;
-  }
+  for (const col of values.columnDefinitions) if (!travelsInArray(col.type)) return false;
   for (const row of values.rows) {
     for (const bind of row) if (bind.value === undefined) return false;
   }
   return true;
+}
+
+/**
+ * Whether values of `type` can go as the items of one array parameter: not
+ * when the stored type is itself an array (unnest and ANY would flatten it)
+ * or unknown (no array type to cast to).
+ */
+function travelsInArray(type: TypeEngine): boolean {
+  const stored = type instanceof TypeDecorator ? type.implFor("postgresql") : type;
+  return !(stored instanceof ARRAY || stored instanceof NullType);
 }

@@ -231,7 +231,7 @@ export interface OnConflictDoUpdateOptions<C extends ColumnCollection = ColumnCo
   where?: ColumnElement<boolean, string>;
 }
 
-/** A resolved ON CONFLICT clause. @internal */
+/** A resolved ON CONFLICT clause, as an INSERT statement keeps it (`insert.state.onConflict`). */
 export interface OnConflict {
   readonly action: "nothing" | "update";
   /** Column names, a constraint name, or nothing. */

@@ -74,6 +74,7 @@ export class OrmSelect<R extends readonly unknown[] = readonly unknown[]> extend
   declare readonly _ormRow: R;
   readonly kind = "orm_select";
 
+  /** @internal Made by `select()` from `athanor/orm`; the plan type is internal. */
   constructor(
     /** The Core statement that runs. */
     readonly statement: Select,

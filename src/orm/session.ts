@@ -16,7 +16,7 @@ import { adoptCollection } from "./collections.js";
 import { LoadTree, hasSelectinSubclass, loadSubclassColumns, noLoad, selectinLoad, type LoadContext, type RelationshipKey } from "./loading.js";
 import { OrmSelect, select as ormSelect, type ItemPlan } from "./query.js";
 import type { Cascade, RelationshipProperty } from "./relationship.js";
-import { describeKey, identityToken, relatedObjects, stateOf, type InstanceState, type InstanceStatus, type StateOwner } from "./state.js";
+import { describeKey, identityToken, relatedObjects, stateOf, type InstanceState, type InstanceStatus } from "./state.js";
 import { IdentityMap, PendingSet } from "./identity-map.js";
 import { FlushJournal, executeFlush, type LinkChange } from "./unit-of-work.js";
 
@@ -253,7 +253,8 @@ export interface SessionTransaction {
  * const ada = await session.scalars(select(User).filterBy({ name: "ada" }));
  * ```
  */
-export class Session implements StateOwner, AsyncDisposable {
+// Session is a StateOwner (states call back into it) by shape: `implements` would name the internal interface in dist's declarations.
+export class Session implements AsyncDisposable {
   readonly bind: Engine;
   readonly autoflush: boolean;
   readonly expireOnCommit: boolean;

@@ -10,7 +10,7 @@
  */
 import type { DBAPIErrorClass } from "../errors/index.js";
 import type { DDLCompiler } from "../schema/index.js";
-import type { SQLCompiler } from "../sql/index.js";
+import type { DriverValueKind, SQLCompiler } from "../sql/index.js";
 import type { DialectReflection } from "./reflection.js";
 import type { URL } from "./url.js";
 
@@ -24,6 +24,12 @@ export interface DriverColumn {
    * `echo` output; never required.
    */
   readonly type?: string | undefined;
+  /**
+   * Set when the driver returns every non-null value of this column as this
+   * JavaScript kind (PostgreSQL's `text` as a string, `int4` as a number):
+   * result conversions that leave such values unchanged are then skipped.
+   */
+  readonly valueKind?: DriverValueKind | undefined;
 }
 
 /** What a driver returns for one executed statement. */

@@ -1,5 +1,5 @@
 import { MultipleResultsFound, NoResultFound, ResourceClosedError } from "../errors/index.js";
-import type { TypeEngine, ValueProcessor } from "../sql/index.js";
+import { passesUnchanged, type TypeEngine, type ValueProcessor } from "../sql/index.js";
 import type { DriverColumn, DriverCursor } from "./interfaces.js";
 import { rowFactory, type Row, type RowFactory } from "./row.js";
 
@@ -16,7 +16,10 @@ export function resultMeta(
   types: Readonly<Record<string, TypeEngine>> | undefined,
 ): ResultMeta {
   if (types === undefined) return { columns, processors: undefined };
-  const processors = columns.map((c) => types[c.name]?.resultProcessor(c.type) as ValueProcessor<unknown, unknown> | undefined);
+  const processors = columns.map((c) => {
+    const processor = types[c.name]?.resultProcessor(c.type) as ValueProcessor<unknown, unknown> | undefined;
+    return processor === undefined || passesUnchanged(processor, c.valueKind) ? undefined : processor;
+  });
   return { columns, processors: processors.some((p) => p !== undefined) ? processors : undefined };
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { TypeEngine, NullType, type TypeOf, type ValueProcessor } from "./types/type-api.js";
+export { TypeEngine, NullType, passesKind, passesUnchanged, type DriverValueKind, type TypeOf, type ValueProcessor } from "./types/type-api.js";
 export {
   Integer,
   SmallInteger,

@@ -101,6 +101,11 @@ function dateText(value: Date, where: string): string | Refusal {
   return Number.isNaN(value.getTime()) ? new Refusal("data", `${where} is an invalid Date`) : dateToText(value);
 }
 
+/** Whether an element's text holds a backslash or a double quote (escaped inside the quotes). */
+function needsEscape(text: string): boolean {
+  return text.includes("\\") || text.includes('"');
+}
+
 function arrayText(values: readonly unknown[], where: string): string | Refusal {
   let out = "{";
   for (let i = 0; i < values.length; i++) {
@@ -110,9 +115,14 @@ function arrayText(values: readonly unknown[], where: string): string | Refusal 
       out += "NULL";
       continue;
     }
+    // A finite number's text needs no quotes (the common case of a key or price column).
+    if (typeof value === "number" && Number.isFinite(value) && !Object.is(value, -0)) {
+      out += String(value);
+      continue;
+    }
     const text = Array.isArray(value) ? arrayText(value, `${where}[${i}]`) : elementText(value, `element ${i} of ${where}`);
     if (text instanceof Refusal) return text;
-    out += Array.isArray(value) ? text : `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+    out += Array.isArray(value) ? text : `"${needsEscape(text) ? text.replace(/\\/g, "\\\\").replace(/"/g, '\\"') : text}"`;
   }
   return `${out}}`;
 }

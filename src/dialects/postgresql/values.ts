@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { DriverValueKind } from "../../sql/index.js";
 
 /** A parser from the server's text output to the JavaScript value. */
 export type TextParser = (text: string) => unknown;
@@ -139,6 +140,23 @@ const TYPE_NAMES: ReadonlyMap<number, string> = (() => {
   for (const [element, array] of ARRAY_OF) names.set(array, `${names.get(element) ?? element}[]`);
   return names;
 })();
+
+/**
+ * The JavaScript kind of every value the parsers above return for an OID, where
+ * it is one kind: text-like and numeric types stay strings (no parser), the
+ * 16/32-bit integers and floats become numbers.
+ */
+const VALUE_KINDS: ReadonlyMap<number, DriverValueKind> = new Map<number, DriverValueKind>([
+  ...[PgOid.text, PgOid.varchar, PgOid.bpchar, PgOid.name, PgOid.char, PgOid.numeric, PgOid.uuid, PgOid.date, PgOid.time, PgOid.timetz, PgOid.interval].map(
+    (oid) => [oid, "string"] as const,
+  ),
+  ...[PgOid.int2, PgOid.int4, PgOid.oid, PgOid.float4, PgOid.float8].map((oid) => [oid, "number"] as const),
+]);
+
+/** What every non-null value of a column of this OID is in JavaScript, when the parsers make it one kind. */
+export function valueKindOf(oid: number): DriverValueKind | undefined {
+  return VALUE_KINDS.get(oid);
+}
 
 /** The lower-case type name of an OID when it is a built-in type this module knows. */
 export function typeName(oid: number): string | undefined {

@@ -43,9 +43,24 @@ export class ARRAY<T> extends TypeEngine<T[]> {
     return (value) => {
       const array = typeof value === "string" ? parseArrayLiteral(value) : value;
       if (!Array.isArray(array)) throw new DataError(`Cannot read ${typeof value} as ${this.typeName}.`);
-      return item === undefined ? (array as T[]) : array.map((v: unknown) => (v === null ? null : item(v)) as T);
+      return item === undefined ? (array as T[]) : (mapChanged(array, item) as T[]);
     };
   }
+}
+
+/**
+ * `array` with `item` applied to each non-null element; the same array when no
+ * element changes (strings read as strings), so most reads allocate nothing.
+ */
+function mapChanged(array: readonly unknown[], item: ValueProcessor<unknown, unknown>): readonly unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < array.length; i++) {
+    const value = array[i];
+    if (value === null) continue;
+    const converted = item(value);
+    if (converted !== value) (out ??= array.slice())[i] = converted;
+  }
+  return out ?? array;
 }
 
 /**

@@ -6,7 +6,11 @@
  * @module
  */
 import { DataError } from "../../errors/index.js";
-import { TypeEngine, type ValueProcessor } from "./type-api.js";
+import { TypeEngine, passesKind, type ValueProcessor } from "./type-api.js";
+
+// Shared by every instance: a driver column known to return strings (or numbers) skips them (see passesKind).
+const readString = passesKind("string", (value: unknown): string => (typeof value === "string" ? value : globalThis.String(value)));
+const readNumber = passesKind("number", (value: unknown): number => (typeof value === "number" ? value : Number(value)));
 
 /** Throws the DataError of a value a type cannot hold. @internal */
 export function reject(typeName: string, value: unknown, why: string): never {
@@ -31,7 +35,7 @@ export class Integer extends TypeEngine<number> {
     };
   }
   override resultProcessor(): ValueProcessor<unknown, number> {
-    return (value) => (typeof value === "number" ? value : Number(value));
+    return readNumber;
   }
 }
 
@@ -65,7 +69,7 @@ export class Float extends TypeEngine<number> {
   readonly typeName: string = "Float";
   readonly visitName: string = "float";
   override resultProcessor(): ValueProcessor<unknown, number> {
-    return (value) => (typeof value === "number" ? value : Number(value));
+    return readNumber;
   }
 }
 
@@ -97,7 +101,7 @@ export class Numeric extends TypeEngine<string> {
     };
   }
   override resultProcessor(): ValueProcessor<unknown, string> {
-    return (value) => (typeof value === "string" ? value : globalThis.String(value));
+    return readString;
   }
 }
 
@@ -130,7 +134,7 @@ export class String extends TypeEngine<string> {
     this.typeName = length === undefined ? "String" : `String(${length})`;
   }
   override resultProcessor(): ValueProcessor<unknown, string> {
-    return (value) => (typeof value === "string" ? value : globalThis.String(value));
+    return readString;
   }
 }
 

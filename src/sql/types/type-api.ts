@@ -13,6 +13,26 @@
  */
 export type ValueProcessor<In, Out> = { process(value: In): Out }["process"];
 
+/** The JavaScript kind of every non-null value a driver returns for a column, when the driver guarantees one. */
+export type DriverValueKind = "string" | "number";
+
+const PASSES: unique symbol = Symbol("athanor.passes");
+
+/**
+ * Marks a result processor that returns every value of JavaScript kind `kind`
+ * unchanged (it only converts other kinds): for a column whose driver
+ * guarantees that kind, the result skips calling it. @internal
+ */
+export function passesKind<P extends ValueProcessor<unknown, unknown>>(kind: DriverValueKind, processor: P): P {
+  Object.defineProperty(processor, PASSES, { value: kind });
+  return processor;
+}
+
+/** Whether `processor` returns values of `kind` unchanged (see {@link passesKind}). @internal */
+export function passesUnchanged(processor: ValueProcessor<unknown, unknown>, kind: DriverValueKind | undefined): boolean {
+  return kind !== undefined && (processor as { [PASSES]?: DriverValueKind })[PASSES] === kind;
+}
+
 /** A SQL type whose values are `T` in TypeScript. */
 export abstract class TypeEngine<T = unknown> {
   /** Phantom: the TypeScript type of the values. Never set at run time. */

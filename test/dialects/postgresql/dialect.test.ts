@@ -159,11 +159,16 @@ describe("prepareParams", () => {
     ]);
     expect(out[0]).toBe("9007199254740993");
     expect(out[1]).toBe("2024-01-02T03:04:05.006Z");
-    expect(out[2]).toBe('{"1",NULL,"a\\"b\\\\c",{"true"}}');
+    expect(out[2]).toBe('{1,NULL,"a\\"b\\\\c",{"true"}}');
     expect(out[3]).toBe('{"a":true}');
     expect(out[4]).toBe(buffer);
     expect(out[5]).toBe("infinity");
     expect(out[6]).toBe("0044-03-15T00:00:00.000Z BC");
+  });
+
+  it("writes finite numbers in arrays bare, and quotes -0, NaN and Infinity", () => {
+    const out = prepareParams("q", [[12.5, -3, 0, -0, Number.NaN, Infinity, -Infinity, 1e21]]);
+    expect(out[0]).toBe('{12.5,-3,0,"-0","NaN","Infinity","-Infinity",1e+21}');
   });
 
   it("refuses undefined, lone surrogates, invalid dates and unserialisable JSON", () => {

@@ -72,9 +72,9 @@ describeEachDriver("postgresql driver", (backend: PgBackend) => {
 
     const selected = await conn.execute(`SELECT id, name AS label, qty::int8 AS big FROM ${table} ORDER BY id`, []);
     expect(selected.columns).toEqual([
-      { name: "id", type: "int4" },
-      { name: "label", type: "text" },
-      { name: "big", type: "int8" },
+      { name: "id", type: "int4", valueKind: "number" },
+      { name: "label", type: "text", valueKind: "string" },
+      { name: "big", type: "int8", valueKind: undefined },
     ]);
     expect(selected.rows).toEqual([
       [1, "one", 1n],

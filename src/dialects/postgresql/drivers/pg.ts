@@ -27,7 +27,7 @@ import { readConnectSettings, withoutKeys } from "../connect-settings.js";
 import type { PostgresConnectSettings, SslMode } from "../connect-settings.js";
 import { markConnectError, translatePostgresError } from "../errors.js";
 import { prepareParams } from "../params.js";
-import { parserFor, typeName } from "../values.js";
+import { parserFor, typeName, valueKindOf } from "../values.js";
 import { brokenError, sessionOptions } from "./shared.js";
 
 const pg = await importDriver("pg", () => import("pg"));
@@ -96,7 +96,7 @@ function clientConfig(settings: PostgresConnectSettings, options: ConnectOptions
 }
 
 function columnsOf(fields: readonly FieldDef[]): DriverColumn[] {
-  return fields.map((field) => ({ name: field.name, type: typeName(field.dataTypeID) }));
+  return fields.map((field) => ({ name: field.name, type: typeName(field.dataTypeID), valueKind: valueKindOf(field.dataTypeID) }));
 }
 
 function toResult(result: QueryArrayResult | QueryArrayResult[]): DriverResult {

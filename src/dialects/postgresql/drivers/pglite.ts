@@ -30,7 +30,7 @@ import type { URL } from "../../../engine/url.js";
 import { coerceOptionValue, withoutKeys } from "../connect-settings.js";
 import { markConnectError, translatePostgresError } from "../errors.js";
 import { prepareParams } from "../params.js";
-import { PARSERS, PgOid, typeName } from "../values.js";
+import { PARSERS, PgOid, typeName, valueKindOf } from "../values.js";
 
 const { PGlite } = await importDriver("@electric-sql/pglite", () => import("@electric-sql/pglite"));
 
@@ -50,7 +50,7 @@ const RESERVED = new Set(["parsers", "serializers", "dataDir"]);
 const QUERY_OPTIONS = { rowMode: "array" } as const;
 
 function columnsOf(fields: Results["fields"]): DriverColumn[] {
-  return fields.map((field) => ({ name: field.name, type: typeName(field.dataTypeID) }));
+  return fields.map((field) => ({ name: field.name, type: typeName(field.dataTypeID), valueKind: valueKindOf(field.dataTypeID) }));
 }
 
 function toResult(result: Results<unknown[]> | undefined): DriverResult {

@@ -28,7 +28,7 @@ import { readConnectSettings, withoutKeys } from "../connect-settings.js";
 import type { SslMode } from "../connect-settings.js";
 import { markConnectError, translatePostgresError } from "../errors.js";
 import { dateToText, prepareParams } from "../params.js";
-import { ARRAY_OIDS, PARSERS, PgOid, typeName } from "../values.js";
+import { ARRAY_OIDS, PARSERS, PgOid, typeName, valueKindOf } from "../values.js";
 import { brokenError } from "./shared.js";
 
 /** The part of a postgres.js result the adapter reads: an array of rows with the command tag's count. */
@@ -124,7 +124,7 @@ function sslOption(mode: SslMode | undefined): unknown {
 }
 
 function columnsOf(columns: readonly PgjsColumn[] | null | undefined): DriverColumn[] {
-  return (columns ?? []).map((column) => ({ name: column.name, type: typeName(column.type) }));
+  return (columns ?? []).map((column) => ({ name: column.name, type: typeName(column.type), valueKind: valueKindOf(column.type) }));
 }
 
 /** postgres.js resolves with one result, or an array of them for several statements in a simple query. */

@@ -170,7 +170,7 @@ export class RelationshipProperty<T extends object = object> {
       this.#direction = "many-to-many";
       return;
     }
-    const { direction, pairs } = directPairs(this, this.parent.table, target.table);
+    const { direction, pairs } = linkedPairs(this, this.parent, target);
     this.#target = target;
     this.#pairs = pairs;
     this.#direction = direction;
@@ -286,6 +286,32 @@ function directPairs(prop: RelationshipProperty, parent: AnyTable, target: AnyTa
   if (outgoing.length + incoming.length !== 1) throw ambiguity(prop, parent, target, [...outgoing, ...incoming]);
   if (outgoing.length === 1) return { direction: "many-to-one", pairs: pairsOf(outgoing[0] as ForeignKeyConstraint, "local") };
   return { direction: "one-to-many", pairs: pairsOf(incoming[0] as ForeignKeyConstraint, "remote") };
+}
+
+/**
+ * The pairs between the two classes' own tables; when no foreign key links
+ * those and a class has joined-table inheritance, between the other tables
+ * of its hierarchy (a key to the base table serves a relationship to a
+ * subclass, as SQLAlchemy joins on the mapped selectable), most derived first.
+ */
+function linkedPairs(prop: RelationshipProperty, parent: Mapper, target: Mapper): { direction: RelationshipDirection; pairs: ColumnPair[] } {
+  const links = (from: AnyTable, to: AnyTable) => referringTo(from, to, prop.options.foreignKeys).length + referringTo(to, from, prop.options.foreignKeys).length > 0;
+  if (links(parent.table, target.table)) return directPairs(prop, parent.table, target.table);
+  const parentTables = tablesOf(parent);
+  const targetTables = tablesOf(target);
+  for (const from of parentTables) {
+    // A table both classes share (one inherits from the other) links them by inheritance, not by this relationship.
+    if (targetTables.includes(from)) continue;
+    for (const to of targetTables) {
+      if (!parentTables.includes(to) && links(from, to)) return directPairs(prop, from, to);
+    }
+  }
+  return directPairs(prop, parent.table, target.table); // raises, naming the classes' own tables
+}
+
+/** A mapper's tables, its own first, then up its joined-table hierarchy. */
+function tablesOf(mapper: Mapper): AnyTable[] {
+  return mapper._parts.map((part) => part.table).reverse();
 }
 
 function ambiguity(prop: RelationshipProperty, parent: AnyTable, target: AnyTable, keys: readonly ForeignKeyConstraint[]): ArgumentError {

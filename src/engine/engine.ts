@@ -17,6 +17,7 @@ import { Connection, isolationLevelName, type ConnectionOptions } from "./connec
 import type { EngineEventMap, ErrorContext } from "./events.js";
 import type { Dialect, DriverColumn, DriverConnection, IsolationLevel } from "./interfaces.js";
 import { stdoutLogger, type EchoLevel, type Logger } from "./logger.js";
+import { withQueryTimeout } from "./query-timeout.js";
 import { loadDialect } from "./registry.js";
 import type { URL } from "./url.js";
 
@@ -55,6 +56,18 @@ export interface EngineOptions {
    * Default: none (the server's setting).
    */
   statementTimeout?: number;
+  /**
+   * Milliseconds the client waits for the database's answer to any one call
+   * (a statement, a batch, a fetch of a stream, a ping) before giving up: the
+   * call fails with an `OperationalError` whose `isTimeout` and `isDisconnect`
+   * are true, and the connection is closed (the statement may or may not have
+   * run; an open transaction is lost, as after any disconnect). This is what
+   * bounds a call on a network that drops packets silently, which no
+   * server-side timeout can see. Set it above `statementTimeout` and above
+   * your slowest statement. Ignored for databases inside the process (SQLite,
+   * PGlite). Default: none.
+   */
+  queryTimeout?: number;
   /** The isolation level of every transaction (each connection may override it). Default: the database's. */
   isolationLevel?: IsolationLevel;
   /** Options passed unchanged to the driver when connecting. */
@@ -94,7 +107,7 @@ interface Loaded {
 const KNOWN_OPTIONS = new Set<string>([
   "echo", "logger", "poolClass", "poolSize", "maxOverflow", "poolTimeout", "poolRecycle", "poolPrePing",
   "poolUseLifo", "connectTimeout", "isolationLevel", "connectArgs", "compiledCacheSize", "streamBatchSize", "statementTimeout",
-  "deferBegin",
+  "deferBegin", "queryTimeout",
 ]);
 
 const ISOLATION_LEVELS = new Set<string>(["SERIALIZABLE", "REPEATABLE READ", "READ COMMITTED", "READ UNCOMMITTED", "AUTOCOMMIT"]);
@@ -415,6 +428,8 @@ export class Engine {
     } catch (error) {
       throw this._errorContext(error, undefined, undefined).error;
     }
+    const bound = this.#options.queryTimeout;
+    if (bound !== undefined && dialect.driver.inProcess !== true) conn = withQueryTimeout(conn, bound);
     if (timeout === undefined) return conn;
     let sql: string | undefined;
     try {
@@ -511,6 +526,9 @@ function validateOptions(options: EngineOptions): void {
     if (value !== undefined && !(typeof value === "number" && value >= 0)) {
       throw new ArgumentError(`Engine option ${key} must be a number of milliseconds >= 0, got ${String(value)}.`);
     }
+  }
+  if (options.queryTimeout !== undefined && !(typeof options.queryTimeout === "number" && options.queryTimeout > 0 && Number.isFinite(options.queryTimeout))) {
+    throw new ArgumentError(`Engine option queryTimeout must be a number of milliseconds > 0, got ${String(options.queryTimeout)}.`);
   }
   if (options.echo !== undefined && options.echo !== true && options.echo !== false && options.echo !== "debug") {
     throw new ArgumentError(`Engine option echo must be true, false or "debug", got ${String(options.echo)}.`);

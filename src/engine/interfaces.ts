@@ -111,6 +111,8 @@ export interface DriverAdapter {
   translateError(error: unknown): TranslatedError;
   /** The pool class to use when the engine options name none (`static` for in-memory databases). */
   defaultPool(url: URL): "queue" | "static" | "null";
+  /** The database runs inside this process (SQLite, PGlite): no network, so the engine option `queryTimeout` does not apply. */
+  readonly inProcess?: boolean;
 }
 
 /** Transaction isolation levels; `AUTOCOMMIT` means no transaction is begun at all. */

@@ -191,6 +191,7 @@ async function connect(url: URL, options: ConnectOptions): Promise<DriverConnect
 export const pgliteDriver: DriverAdapter = {
   name: "pglite",
   packageName: "@electric-sql/pglite",
+  inProcess: true,
   connect,
   translateError(error: unknown): TranslatedError {
     return translatePostgresError(error);

@@ -311,6 +311,7 @@ export class BetterSqlite3Connection implements DriverConnection {
 export class BetterSqlite3Adapter implements DriverAdapter {
   readonly name = "better-sqlite3";
   readonly packageName = "better-sqlite3";
+  readonly inProcess = true;
 
   constructor(private readonly Database: DatabaseConstructor) {}
 

@@ -1,7 +1,9 @@
 /**
- * A TCP proxy on 127.0.0.1 in front of a database server, for network faults:
- * with `blackhole` set it keeps every socket open and drops whatever either
- * side sends, as a network that loses packets without a reset does.
+ * A TCP proxy on 127.0.0.1 in front of a database server, for network faults
+ * without touching the shared server: with `blackhole` set it keeps every
+ * socket open and drops whatever either side sends, as a network that loses
+ * packets without a reset does; `dropAll()` is a server restart as the
+ * clients see it, `stop()`/`resume()` a server down and back.
  */
 import { connect, createServer, type Server, type Socket } from "node:net";
 
@@ -50,9 +52,25 @@ export class BlackholeProxy {
     return parsed.toString();
   }
 
-  async close(): Promise<void> {
+  /** Closes every proxied connection, as a server restart does; new connections are still accepted. */
+  dropAll(): void {
     for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** Stops listening and drops every connection: the server is down (connections are refused). */
+  async stop(): Promise<void> {
+    this.dropAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Listens again on the same port: the server is back. */
+  async resume(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(this.port, "127.0.0.1", resolve));
+  }
+
+  async close(): Promise<void> {
+    this.dropAll();
+    if (this.server.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
 

@@ -21,14 +21,18 @@ const PASSES: unique symbol = Symbol("athanor.passes");
 /**
  * Marks a result processor that returns every value of JavaScript kind `kind`
  * unchanged (it only converts other kinds): for a column whose driver
- * guarantees that kind, the result skips calling it. @internal
+ * guarantees that kind, the result skips calling it. A custom type's
+ * `resultProcessor` may use it the same way the built-in String and Integer do.
+ *
+ * @example
+ * const readText = passesKind("string", (v: unknown) => (typeof v === "string" ? v : String(v)));
  */
 export function passesKind<P extends ValueProcessor<unknown, unknown>>(kind: DriverValueKind, processor: P): P {
   Object.defineProperty(processor, PASSES, { value: kind });
   return processor;
 }
 
-/** Whether `processor` returns values of `kind` unchanged (see {@link passesKind}). @internal */
+/** Whether `processor` returns values of `kind` unchanged (see {@link passesKind}). */
 export function passesUnchanged(processor: ValueProcessor<unknown, unknown>, kind: DriverValueKind | undefined): boolean {
   return kind !== undefined && (processor as { [PASSES]?: DriverValueKind })[PASSES] === kind;
 }

@@ -10,17 +10,46 @@ export interface ResultMeta {
   readonly processors: readonly (ValueProcessor<unknown, unknown> | undefined)[] | undefined;
 }
 
+/**
+ * Drivers that keep one column list per prepared statement (better-sqlite3,
+ * postgres.js) hand back the same array on every run: what is derived from it
+ * (conversions, the row class) is remembered with it.
+ */
+interface Derived {
+  types: Readonly<Record<string, TypeEngine>> | undefined;
+  meta: ResultMeta;
+  factory?: RowFactory;
+}
+const derived = new WeakMap<readonly DriverColumn[], Derived>();
+
 /** Builds the per-column conversions from the statement's declared result types. */
 export function resultMeta(
   columns: readonly DriverColumn[],
   types: Readonly<Record<string, TypeEngine>> | undefined,
 ): ResultMeta {
+  const known = derived.get(columns);
+  if (known !== undefined && known.types === types) return known.meta;
+  const meta = buildMeta(columns, types);
+  derived.set(columns, { types, meta, factory: known?.factory });
+  return meta;
+}
+
+function buildMeta(columns: readonly DriverColumn[], types: Readonly<Record<string, TypeEngine>> | undefined): ResultMeta {
   if (types === undefined) return { columns, processors: undefined };
   const processors = columns.map((c) => {
     const processor = types[c.name]?.resultProcessor(c.type) as ValueProcessor<unknown, unknown> | undefined;
     return processor === undefined || passesUnchanged(processor, c.valueKind) ? undefined : processor;
   });
   return { columns, processors: processors.some((p) => p !== undefined) ? processors : undefined };
+}
+
+/** The row class for a column list (see {@link derived}). */
+function factoryFor(columns: readonly DriverColumn[]): RowFactory {
+  const known = derived.get(columns);
+  if (known?.factory !== undefined) return known.factory;
+  const factory = rowFactory(columns.map((c) => c.name));
+  if (known !== undefined) known.factory = factory;
+  return factory;
 }
 
 /** Applies the conversions to rows in place. */
@@ -154,7 +183,7 @@ export class Result<T = Record<string, unknown>, S = T[keyof T]> implements Iter
   }
 
   private factory(): RowFactory {
-    this.#factory ??= rowFactory(this.#columns.map((c) => c.name));
+    this.#factory ??= factoryFor(this.#columns);
     return this.#factory;
   }
 
@@ -325,7 +354,7 @@ export class StreamingResult<T = Record<string, unknown>> implements AsyncIterab
       throw new ResourceClosedError("This streaming result is already being consumed.", { code: "result-consumed" });
     }
     this.#started = true;
-    this.#factory ??= rowFactory(this.#meta.columns.map((c) => c.name));
+    this.#factory ??= factoryFor(this.#meta.columns);
     const make = this.#factory;
     try {
       while (!this.#closed) {

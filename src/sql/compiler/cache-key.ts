@@ -46,6 +46,8 @@ interface NodeKey {
 }
 
 const typeKeys = new WeakMap<TypeEngine, string>();
+/** The keys of table columns: shared by every statement that names them, and immutable. */
+const tableColumnKeys = new WeakMap<ColumnClause, string>();
 /** A statement that keeps its own key once computed (Select, CompoundSelect: a mutable holder set before freezing). */
 interface MemoHolder {
   readonly _memo: { statementKey?: StatementKey | null };
@@ -113,6 +115,14 @@ const KEYS: Record<string, KeyFn> = {
     // but through its columns: the list's shape goes into the key here, or two lists aliased alike would share SQL.
     if (table instanceof Alias && table.element instanceof Values) {
       return `c(alias:${table.name}<${valuesKey(table.element, binds)}>.${n.name}:${typeKey(n.type)})`;
+    }
+    if (table instanceof TableClause) {
+      let key = tableColumnKeys.get(n);
+      if (key === undefined) {
+        key = `c(table#${table.tableId}.${n.name}:${typeKey(n.type)})`;
+        tableColumnKeys.set(n, key);
+      }
+      return key;
     }
     const from = fromReference(table);
     return from === null ? null : `c(${from}.${n.name}:${typeKey(n.type)})`;
@@ -208,19 +218,21 @@ function insertKey(n: Insert, binds: BindParameter[]): string | null {
 
 function selectKey(n: Select, binds: BindParameter[]): string | null {
   const s = n.state;
-  const items = [
-    list(s.items, binds),
-    list(s.froms, binds),
-    list(s.where, binds),
-    list(s.groupBy, binds),
-    list(s.having, binds),
-    list(s.orderBy, binds),
-    opt(s.limit, binds),
-    opt(s.offset, binds),
-    list(s.distinctOn, binds),
-    s.correlate === undefined ? "_" : list(s.correlate, binds),
-  ];
-  if (items.includes(null)) return null;
+  // Part by part in a fixed order (the binds are listed in that order), stopping at the first uncacheable one.
+  let key = "select(";
+  for (const part of [s.items, s.froms, s.where, s.groupBy, s.having, s.orderBy]) {
+    const k = part.length === 0 ? "[]" : list(part, binds);
+    if (k === null) return null;
+    key += k + "|";
+  }
+  const limit = opt(s.limit, binds);
+  if (limit === null) return null;
+  const offset = opt(s.offset, binds);
+  if (offset === null) return null;
+  const distinctOn = s.distinctOn.length === 0 ? "[]" : list(s.distinctOn, binds);
+  if (distinctOn === null) return null;
+  const correlate = s.correlate === undefined ? "_" : list(s.correlate, binds);
+  if (correlate === null) return null;
   let forUpdate = "_";
   if (s.forUpdate !== undefined) {
     const f = s.forUpdate;
@@ -228,7 +240,7 @@ function selectKey(n: Select, binds: BindParameter[]): string | null {
     if (of === null) return null;
     forUpdate = `${f.read === true}|${f.nowait === true}|${f.skipLocked === true}|${of}`;
   }
-  return `select(${items.join("|")}|${s.distinct}|${forUpdate})`;
+  return `${key}${limit}|${offset}|${distinctOn}|${correlate}|${s.distinct}|${forUpdate})`;
 }
 
 function keyOf(node: ClauseElement, binds: BindParameter[]): string | null {

@@ -37,6 +37,18 @@ describe("resultMeta", () => {
     expect(c?.("x")).toBe("X");
   });
 
+  it("remembers the conversions with a driver's column list, and builds them again for other result types", () => {
+    const columns = [{ name: "x", type: "text" }] as const;
+    const upper = { x: new Upper() };
+    const first = resultMeta(columns, upper);
+    expect(resultMeta(columns, upper)).toBe(first);
+    const plain = resultMeta(columns, { x: new Integer() });
+    expect(plain).not.toBe(first);
+    expect(plain.processors?.[0]?.("7")).toBe(7);
+    expect(resultMeta(columns, undefined).processors).toBeUndefined();
+    expect(resultMeta(columns, upper).processors?.[0]?.("a")).toBe("A");
+  });
+
   it("reads arrays without copying them when no element changes, and converts the ones that do", () => {
     const read = new ARRAY(new Integer()).resultProcessor("int4[]") as (v: unknown) => unknown;
     const numbers = [1, null, 3];

@@ -38,3 +38,23 @@ describe("LRUCache", () => {
     expect(none.get("a")).toBeUndefined();
   });
 });
+
+describe("LRUCache under alternating reads", () => {
+  it("evicts the entry read longest ago, whatever the insertion order", () => {
+    const cache = new LRUCache<string, number>(3);
+    cache.set("begin", 1);
+    cache.set("select", 2);
+    cache.set("rollback", 3);
+    for (let i = 0; i < 3; i++) {
+      cache.get("begin");
+      cache.get("rollback");
+    }
+    cache.set("update", 4);
+    expect(cache.get("select")).toBeUndefined();
+    expect([cache.get("begin"), cache.get("rollback"), cache.get("update")]).toEqual([1, 3, 4]);
+    cache.set("begin", 10);
+    cache.set("insert", 5);
+    expect(cache.get("rollback")).toBeUndefined();
+    expect([cache.get("begin"), cache.get("update"), cache.get("insert"), cache.size]).toEqual([10, 4, 5, 3]);
+  });
+});

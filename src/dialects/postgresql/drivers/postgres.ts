@@ -123,8 +123,19 @@ function sslOption(mode: SslMode | undefined): unknown {
   }
 }
 
+// postgres.js keeps one column list per prepared statement: describing it once gives the result
+// the same array on every run, and with it the conversions and row class derived from it.
+const described = new WeakMap<readonly PgjsColumn[], DriverColumn[]>();
+const NO_COLUMNS: DriverColumn[] = [];
+
 function columnsOf(columns: readonly PgjsColumn[] | null | undefined): DriverColumn[] {
-  return (columns ?? []).map((column) => ({ name: column.name, type: typeName(column.type), valueKind: valueKindOf(column.type) }));
+  if (columns === null || columns === undefined || columns.length === 0) return NO_COLUMNS;
+  let found = described.get(columns);
+  if (found === undefined) {
+    found = columns.map((column) => ({ name: column.name, type: typeName(column.type), valueKind: valueKindOf(column.type) }));
+    described.set(columns, found);
+  }
+  return found;
 }
 
 /** postgres.js resolves with one result, or an array of them for several statements in a simple query. */

@@ -31,7 +31,7 @@ import { importDriver } from "../../../engine/registry.js";
 import type { URL } from "../../../engine/url.js";
 import { convertRows, describeColumns, planColumns, toNumberIfSafe, type ColumnPlan } from "../columns.js";
 import { translateSQLiteError } from "../errors.js";
-import { StatementCache } from "../statement-cache.js";
+import { LRUCache } from "../../../util/index.js";
 import { bindParameters } from "../values.js";
 
 type Database = BetterSqlite3.Database;
@@ -193,14 +193,14 @@ class BetterSqlite3Cursor implements DriverCursor {
 export class BetterSqlite3Connection implements DriverConnection {
   /** better-sqlite3 reports nothing outside calls: a SQLite connection does not break on its own. */
   readonly brokenReason: unknown = undefined;
-  readonly #cache: StatementCache<Prepared>;
+  readonly #cache: LRUCache<string, Prepared>;
   readonly #cursors = new Set<BetterSqlite3Cursor>();
 
   constructor(
     readonly raw: Database,
     statementCacheSize: number,
   ) {
-    this.#cache = new StatementCache(statementCacheSize);
+    this.#cache = new LRUCache(statementCacheSize);
   }
 
   #prepared(sql: string): Prepared {

@@ -56,9 +56,9 @@ export async function createCore(backend: Backend, driver: "pg" | "postgres" | "
     },
     async w4(authors: readonly NewAuthor[]) {
       await engine.begin(async (conn) => {
-        const rows = authors.map(({ books: _, ...a }) => a);
+        const rows = authors.map((a) => ({ name: a.name, email: a.email, created_at: a.created_at, score: a.score }));
         const ids = (await conn.execute(insert(author).values(rows as never).returning(author.c.id))).all();
-        const books = authors.flatMap((a, k) => a.books.map((b) => ({ ...b, author_id: ids[k]!.id })));
+        const books = authors.flatMap((a, k) => a.books.map((b) => ({ author_id: ids[k]!.id, title: b.title, pages: b.pages, price: b.price, published: b.published, tags: b.tags })));
         await conn.execute(insert(book), books as never);
       });
     },

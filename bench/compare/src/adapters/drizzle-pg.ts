@@ -49,7 +49,7 @@ export async function create(): Promise<Adapter> {
           .insert(author)
           .values(authors.map((a) => ({ name: a.name, email: a.email, created_at: a.created_at as Date, score: a.score })))
           .returning({ id: author.id });
-        await tx.insert(book).values(authors.flatMap((a, k) => a.books.map((b) => ({ ...b, tags: b.tags as string[], author_id: ids[k]!.id }))));
+        await tx.insert(book).values(authors.flatMap((a, k) => a.books.map((b) => ({ author_id: ids[k]!.id, title: b.title, pages: b.pages, price: b.price, published: b.published, tags: b.tags as string[] }))));
       });
     },
     w5: () => db.query.author.findMany({ where: lte(author.id, W5_AUTHORS), with: { books: true } }),

@@ -51,7 +51,7 @@ export async function create(): Promise<Adapter> {
           .returning({ id: author.id })
           .all();
         tx.insert(book)
-          .values(authors.flatMap((a, k) => a.books.map((b) => ({ ...b, tags: b.tags as string, author_id: ids[k]!.id }))))
+          .values(authors.flatMap((a, k) => a.books.map((b) => ({ author_id: ids[k]!.id, title: b.title, pages: b.pages, price: b.price, published: b.published, tags: b.tags as string }))))
           .run();
       });
     },

@@ -31,7 +31,7 @@ export async function create(): Promise<Adapter> {
           .execute();
         await trx
           .insertInto("book")
-          .values(authors.flatMap((a, k) => a.books.map((b) => ({ ...b, tags: b.tags as string[], author_id: ids[k]!.id }))))
+          .values(authors.flatMap((a, k) => a.books.map((b) => ({ author_id: ids[k]!.id, title: b.title, pages: b.pages, price: b.price, published: b.published, tags: b.tags as string[] }))))
           .execute();
       });
     },
@@ -51,7 +51,7 @@ export async function create(): Promise<Adapter> {
         const out = authors.map((a) => {
           const list: unknown[] = [];
           byAuthor.set(a.id, list);
-          return { ...a, books: list };
+          return { id: a.id, name: a.name, email: a.email, created_at: a.created_at, score: a.score, books: list };
         });
         for (const b of books) byAuthor.get(b.author_id)?.push(b);
         return out;

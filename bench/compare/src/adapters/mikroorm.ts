@@ -58,7 +58,7 @@ export async function create(): Promise<Adapter> {
         for (let i = 0; i < rows.length; i += CHUNK) {
           await em.insertMany(
             Book,
-            rows.slice(i, i + CHUNK).map(({ author_id, ...b }) => ({ ...b, tags: b.tags as string[], author: author_id })),
+            rows.slice(i, i + CHUNK).map((b) => ({ title: b.title, pages: b.pages, price: b.price, published: b.published, tags: b.tags as string[], author: b.author_id })),
           );
         }
       });
@@ -67,7 +67,7 @@ export async function create(): Promise<Adapter> {
       const em = orm.em.fork();
       for (const a of data) {
         const author = em.create(Author, { name: a.name, email: a.email, created_at: a.created_at as Date, score: a.score });
-        for (const b of a.books) author.books.add(em.create(Book, { ...b, tags: b.tags as string[], author }));
+        for (const b of a.books) author.books.add(em.create(Book, { title: b.title, pages: b.pages, price: b.price, published: b.published, tags: b.tags as string[], author }));
       }
       await em.flush();
     },

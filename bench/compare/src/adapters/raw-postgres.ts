@@ -24,7 +24,7 @@ export async function create(): Promise<Adapter> {
     async w4(authors: readonly NewAuthor[]) {
       await sql.begin(async (tx) => {
         const ids = await tx`INSERT INTO author ${tx(authors as NewAuthor[], "name", "email", "created_at", "score")} RETURNING id`;
-        const books = authors.flatMap((a, k) => a.books.map((b) => ({ ...b, author_id: ids[k]!.id as number })));
+        const books = authors.flatMap((a, k) => a.books.map((b) => ({ author_id: ids[k]!.id as number, title: b.title, pages: b.pages, price: b.price, published: b.published, tags: b.tags })));
         await tx`INSERT INTO book ${tx(books, "author_id", "title", "pages", "price", "published", "tags")}`;
       });
     },

@@ -249,9 +249,10 @@ export class BetterSqlite3Connection implements DriverConnection {
     let rowcount = 0;
     let lastInsertId: number | bigint | undefined;
     let rows: unknown[][] = EMPTY;
+    const reader = stmt.reader;
     for (const params of paramSets) {
       const values = bindParameters(sql, params);
-      if (stmt.reader) {
+      if (reader) {
         const batch = stmt.all(...values) as unknown[][];
         rowcount += batch.length;
         rows = rows === EMPTY ? batch : rows.concat(batch);

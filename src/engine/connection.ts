@@ -137,8 +137,9 @@ export class Connection implements AsyncDisposable {
     const { compiled, cached } = this.engine.compileCached(withParameterValues(statement, params));
     if (Array.isArray(params)) return this.#executeMany(compiled, cached, params as readonly Params[]);
     const positional = bindValues(compiled, params as Params | undefined);
-    const driver = await this.#prepare(compiled.readOnly === true);
-    return this.#run<RowOf<S>, ScalarOf<S>>(driver, compiled, positional, cached);
+    const readOnly = compiled.readOnly === true;
+    const driver = this.#prepareNow(readOnly) ?? (await this.#prepareLater(readOnly));
+    return await this.#run<RowOf<S>, ScalarOf<S>>(driver, compiled, positional, cached);
   }
 
   /**
@@ -399,10 +400,48 @@ export class Connection implements AsyncDisposable {
    * write, so its BEGIN may wait (see the engine option `deferBegin`).
    */
   async #prepare(readOnly: boolean): Promise<DriverConnection> {
+    const ready = this.#prepareNow(readOnly);
+    return ready !== undefined ? ready : this.#prepareLater(readOnly);
+  }
+
+  /**
+   * The synchronous path of {@link #prepare}: the driver connection when it is
+   * checked out and needs no BEGIN sent before this statement, else undefined.
+   * Statements run through it without an extra await per call.
+   */
+  #prepareNow(readOnly: boolean): DriverConnection | undefined {
     this.#assertUsable();
+    const pooled = this.#pooled;
+    if (pooled === undefined) return undefined;
+    if (this.#begunOnServer || (readOnly && this.#readsBeforeBegin) || this.#beginWithoutServer(readOnly)) return pooled.connection;
+    return undefined;
+  }
+
+  async #prepareLater(readOnly: boolean): Promise<DriverConnection> {
     if (this.#pooled === undefined) this.#pooled = await this.engine.pool.checkout();
-    if (!this.#begunOnServer && !(readOnly && this.#readsBeforeBegin)) await this.#ensureTransaction(readOnly);
+    if (!this.#begunOnServer && !(readOnly && this.#readsBeforeBegin) && !this.#beginWithoutServer(readOnly)) {
+      await this.#ensureTransaction(readOnly);
+    }
     return this.#pooled.connection;
+  }
+
+  /**
+   * Begins the transaction when nothing needs to go to the server (AUTOCOMMIT,
+   * or a read that may precede BEGIN at a level already known), and says
+   * whether it did. Anything else, including a BEGIN already under way, is left
+   * to {@link #ensureTransaction}.
+   */
+  #beginWithoutServer(readOnly: boolean): boolean {
+    if (this.#beginning !== undefined) return false;
+    const autocommit = this.#isolationLevel === "AUTOCOMMIT";
+    if (!autocommit && !(readOnly && this.engine._readsMayPrecedeBeginKnown(this.#isolationLevel) === true)) return false;
+    if (this.#transaction === undefined) {
+      this.#transaction = new Transaction(this);
+      this.engine.events.emit("begin", this);
+    }
+    if (autocommit) this.#begunOnServer = true;
+    else this.#readsBeforeBegin = true;
+    return true;
   }
 
   async #ensureTransaction(readOnly: boolean): Promise<void> {

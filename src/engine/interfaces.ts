@@ -34,7 +34,12 @@ export interface DriverColumn {
 
 /** What a driver returns for one executed statement. */
 export interface DriverResult {
-  /** The columns of the result set; empty when the statement returns none. */
+  /**
+   * The columns of the result set; empty when the statement returns none. A
+   * frozen array tells the engine that the driver hands back this same array
+   * on every run of the statement: what the engine derives from it (the
+   * conversions, the row class) is then remembered with it.
+   */
   readonly columns: readonly DriverColumn[];
   /** Rows as arrays, in column order, values already in Athanor's documented representation. */
   readonly rows: unknown[][];

@@ -11,9 +11,9 @@ export interface ResultMeta {
 }
 
 /**
- * Drivers that keep one column list per prepared statement (better-sqlite3,
- * postgres.js) hand back the same array on every run: what is derived from it
- * (conversions, the row class) is remembered with it.
+ * Drivers that keep one column list per prepared statement hand back the same
+ * frozen array on every run: what is derived from it (conversions, the row
+ * class) is remembered with it.
  */
 interface Derived {
   types: Readonly<Record<string, TypeEngine>> | undefined;
@@ -27,6 +27,8 @@ export function resultMeta(
   columns: readonly DriverColumn[],
   types: Readonly<Record<string, TypeEngine>> | undefined,
 ): ResultMeta {
+  // Only a frozen list is reused by its driver (see DriverResult.columns): others would each add an entry.
+  if (!Object.isFrozen(columns)) return buildMeta(columns, types);
   const known = derived.get(columns);
   if (known !== undefined && known.types === types) return known.meta;
   const meta = buildMeta(columns, types);
@@ -45,7 +47,7 @@ function buildMeta(columns: readonly DriverColumn[], types: Readonly<Record<stri
 
 /** The row class for a column list (see {@link derived}). */
 function factoryFor(columns: readonly DriverColumn[]): RowFactory {
-  const known = derived.get(columns);
+  const known = Object.isFrozen(columns) ? derived.get(columns) : undefined;
   if (known?.factory !== undefined) return known.factory;
   const factory = rowFactory(columns.map((c) => c.name));
   if (known !== undefined) known.factory = factory;

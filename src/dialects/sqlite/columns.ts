@@ -57,8 +57,9 @@ function kindOf(declared: string | null): ColumnKind {
 }
 
 /** The result columns as the engine sees them: name and declared type, lower case. */
-export function describeColumns(columns: readonly DeclaredColumn[]): DriverColumn[] {
-  return columns.map((c) => ({ name: c.name, type: c.type === null ? undefined : c.type.toLowerCase() }));
+export function describeColumns(columns: readonly DeclaredColumn[]): readonly DriverColumn[] {
+  // Frozen: kept with the prepared statement and handed back on every run (see DriverResult.columns).
+  return Object.freeze(columns.map((c) => ({ name: c.name, type: c.type === null ? undefined : c.type.toLowerCase() })));
 }
 
 /** The conversions a statement needs, or `undefined` when its rows are already right. */

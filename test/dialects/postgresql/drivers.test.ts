@@ -93,6 +93,20 @@ describeEachDriver("postgresql driver", (backend: PgBackend) => {
     expect(ddl.rowcount).toBe(-1);
   });
 
+  it("hands back one frozen column list for every run of a statement (pg, postgres.js), so the engine can keep what it derives from it", async () => {
+    const sql = `SELECT id, name FROM ${table} WHERE id >= $1`;
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push((await conn.execute(sql, [0])).columns);
+    expect(runs[0]?.map((c) => c.name)).toEqual(["id", "name"]);
+    if (backend.driver === "pglite") return; // PGlite describes each result afresh: the engine derives again each time
+    expect(runs[1]).toBe(runs[0]);
+    expect(runs[2]).toBe(runs[0]);
+    expect(Object.isFrozen(runs[0])).toBe(true);
+    // Another statement with other columns gets its own list.
+    const other = (await conn.execute(`SELECT name FROM ${table} WHERE id >= $1`, [0])).columns;
+    expect(other.map((c) => c.name)).toEqual(["name"]);
+  });
+
   it("runs a parameterless string of several statements and reports the last", async () => {
     const result = await conn.execute("SELECT 1 AS a; SELECT 2 AS b, 'x' AS c", []);
     expect(result.columns.map((c) => c.name)).toEqual(["b", "c"]);

@@ -64,13 +64,20 @@ describeEachDriver(
         await own.execute(`CREATE TABLE ${temp} (id int PRIMARY KEY, v int)`, []);
         await own.execute(`INSERT INTO ${temp} VALUES (1, 1)`, []);
         const sql = `SELECT * FROM ${temp} WHERE id = $1`;
-        await own.execute(sql, [1]);
-        await own.execute(sql, [1]);
+        const firstColumns = (await own.execute(sql, [1])).columns;
+        // The column list is kept with the statement (frozen) and handed back while the fields match.
+        expect((await own.execute(sql, [1])).columns).toBe(firstColumns);
+        expect(Object.isFrozen(firstColumns)).toBe(true);
         // The row type of the prepared statement changes: PostgreSQL refuses the cached plan once.
         await own.execute(`ALTER TABLE ${temp} ALTER COLUMN v TYPE text`, []);
         const error = await rejectionOf(own.execute(sql, [1]));
         expect(String((error as Error).message)).toMatch(/cached plan must not change result type/);
-        expect((await own.execute(sql, [1])).rows).toEqual([[1, "1"]]);
+        const changed = await own.execute(sql, [1]);
+        expect(changed.rows).toEqual([[1, "1"]]);
+        expect(changed.columns.map((c) => [c.name, c.type])).toEqual([
+          ["id", "int4"],
+          ["v", "text"],
+        ]);
         expect((await own.execute(sql, [1])).rows).toEqual([[1, "1"]]);
         // The stale statement stays on the server (pg cannot forget one); the new name serves from now on.
         expect((await prepared(own)).filter((s) => s === sql)).toHaveLength(2);

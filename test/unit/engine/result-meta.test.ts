@@ -37,11 +37,14 @@ describe("resultMeta", () => {
     expect(c?.("x")).toBe("X");
   });
 
-  it("remembers the conversions with a driver's column list, and builds them again for other result types", () => {
-    const columns = [{ name: "x", type: "text" }] as const;
+  it("remembers the conversions with a frozen column list (one a driver reuses), and builds them again for other result types", () => {
+    const columns = Object.freeze([{ name: "x", type: "text" }]);
     const upper = { x: new Upper() };
     const first = resultMeta(columns, upper);
     expect(resultMeta(columns, upper)).toBe(first);
+    // A list that is not frozen may be a driver's fresh one per result: nothing is kept for it.
+    const fresh = [{ name: "x", type: "text" }];
+    expect(resultMeta(fresh, upper)).not.toBe(resultMeta(fresh, upper));
     const plain = resultMeta(columns, { x: new Integer() });
     expect(plain).not.toBe(first);
     expect(plain.processors?.[0]?.("7")).toBe(7);

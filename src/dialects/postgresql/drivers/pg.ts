@@ -12,6 +12,7 @@ import type { Client as PgClient, ClientConfig, CustomTypesConfig, FieldDef, Que
 import type PgCursor from "pg-cursor";
 import type { ConnectionOptions } from "node:tls";
 import { ArgumentError } from "../../../errors/index.js";
+import { LRUCache } from "../../../util/index.js";
 import { importDriver } from "../../../engine/registry.js";
 import type {
   ConnectOptions,
@@ -99,11 +100,24 @@ function columnsOf(fields: readonly FieldDef[]): DriverColumn[] {
   return fields.map((field) => ({ name: field.name, type: typeName(field.dataTypeID), valueKind: valueKindOf(field.dataTypeID) }));
 }
 
-function toResult(result: QueryArrayResult | QueryArrayResult[]): DriverResult {
-  // A parameterless string with several statements yields one result each: report the last.
-  const last = Array.isArray(result) ? result[result.length - 1] : result;
-  if (last === undefined) return { columns: [], rows: [], rowcount: -1 };
-  return { columns: columnsOf(last.fields ?? []), rows: last.rows, rowcount: last.rowCount ?? -1 };
+const NO_COLUMNS: readonly DriverColumn[] = Object.freeze([]);
+/** Row-returning statements whose column list a connection remembers. */
+const KNOWN_COLUMNS_SIZE = 100;
+
+/** A statement's column list, with the fields it was described from. */
+interface KnownColumns {
+  readonly names: readonly string[];
+  readonly oids: readonly number[];
+  readonly columns: readonly DriverColumn[];
+}
+
+function sameFields(known: KnownColumns, fields: readonly FieldDef[]): boolean {
+  if (known.oids.length !== fields.length) return false;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as FieldDef;
+    if (known.oids[i] !== field.dataTypeID || known.names[i] !== field.name) return false;
+  }
+  return true;
 }
 
 /**
@@ -120,6 +134,12 @@ class PgConnection implements DriverConnection {
   /** Settles when the socket has ended, so nothing waits forever on a dead connection. */
   readonly #ended: Promise<void>;
   readonly #statementNames = new Map<string, string>();
+  /**
+   * pg describes the fields afresh for every result: the column list of a
+   * statement is kept (frozen, see DriverResult.columns) and handed back while
+   * the fields match, so the conversions derived from it are reused.
+   */
+  readonly #knownColumns = new LRUCache<string, KnownColumns>(KNOWN_COLUMNS_SIZE);
   readonly #seenOnce = new Set<string>();
   #statementCounter = 0;
 
@@ -176,20 +196,36 @@ class PgConnection implements DriverConnection {
 
   async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
     this.#checkUsable();
-    return toResult(await this.#query(sql, params));
+    return this.#toResult(sql, await this.#query(sql, params));
+  }
+
+  #toResult(sql: string, result: QueryArrayResult | QueryArrayResult[]): DriverResult {
+    // A parameterless string with several statements yields one result each: report the last.
+    const last = Array.isArray(result) ? result[result.length - 1] : result;
+    if (last === undefined) return { columns: NO_COLUMNS, rows: [], rowcount: -1 };
+    return { columns: this.#columnsOf(sql, last.fields ?? []), rows: last.rows, rowcount: last.rowCount ?? -1 };
+  }
+
+  #columnsOf(sql: string, fields: readonly FieldDef[]): readonly DriverColumn[] {
+    if (fields.length === 0) return NO_COLUMNS;
+    const known = this.#knownColumns.get(sql);
+    if (known !== undefined && sameFields(known, fields)) return known.columns;
+    const columns = Object.freeze(columnsOf(fields));
+    this.#knownColumns.set(sql, { names: fields.map((f) => f.name), oids: fields.map((f) => f.dataTypeID), columns });
+    return columns;
   }
 
   async executeMany(sql: string, paramSets: readonly (readonly unknown[])[]): Promise<DriverResult> {
     this.#checkUsable();
     // pg sends one statement at a time; a failure stops the batch, as it would in a loop.
     let rowcount = 0;
-    let columns: DriverColumn[] = [];
+    let columns: readonly DriverColumn[] = NO_COLUMNS;
     const rows: unknown[][] = [];
     for (const params of paramSets) {
-      const result = toResult(await this.#query(sql, params));
+      const result = this.#toResult(sql, await this.#query(sql, params));
       if (result.rowcount > 0) rowcount += result.rowcount;
       if (result.columns.length > 0) {
-        columns = result.columns as DriverColumn[];
+        columns = result.columns;
         for (const row of result.rows) rows.push(row);
       }
     }

@@ -125,14 +125,15 @@ function sslOption(mode: SslMode | undefined): unknown {
 
 // postgres.js keeps one column list per prepared statement: describing it once gives the result
 // the same array on every run, and with it the conversions and row class derived from it.
-const described = new WeakMap<readonly PgjsColumn[], DriverColumn[]>();
-const NO_COLUMNS: DriverColumn[] = [];
+// Frozen, as DriverResult.columns asks of a list handed back on every run.
+const described = new WeakMap<readonly PgjsColumn[], readonly DriverColumn[]>();
+const NO_COLUMNS: readonly DriverColumn[] = Object.freeze([]);
 
-function columnsOf(columns: readonly PgjsColumn[] | null | undefined): DriverColumn[] {
+function columnsOf(columns: readonly PgjsColumn[] | null | undefined): readonly DriverColumn[] {
   if (columns === null || columns === undefined || columns.length === 0) return NO_COLUMNS;
   let found = described.get(columns);
   if (found === undefined) {
-    found = columns.map((column) => ({ name: column.name, type: typeName(column.type), valueKind: valueKindOf(column.type) }));
+    found = Object.freeze(columns.map((column) => ({ name: column.name, type: typeName(column.type), valueKind: valueKindOf(column.type) })));
     described.set(columns, found);
   }
   return found;
@@ -199,7 +200,7 @@ class PostgresJsConnection implements DriverConnection {
     // One at a time: a failure stops the batch, as a loop would. The statement is
     // prepared once and reused from postgres.js's per-connection cache.
     let rowcount = 0;
-    let columns: DriverColumn[] = [];
+    let columns: readonly DriverColumn[] = NO_COLUMNS;
     const rows: unknown[][] = [];
     for (const params of paramSets) {
       const query = this.raw.unsafe(sql, forPostgresJs(sql, params), { prepare: true }).values();

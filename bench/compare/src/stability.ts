@@ -27,7 +27,7 @@ function ratio(r: Results, id: string, w: string, base: string): string {
 const md = [
   "## Run-to-run stability (ratios to the raw driver in each full run)",
   "",
-  `Runs: ${runs.map((r, i) => `${basename(files[i] as string)} (${r.started}, load ${r.loadBefore.map((x) => x.toFixed(1)).join("/")})`).join("; ")}. Both runs measured the same code on the same machine, which other jobs share (load averages above); a ratio that moves between runs by less than the largest movement here is noise.`,
+  `Runs: ${runs.map((r, i) => `${basename(files[i] as string)} (${r.started}, load ${r.loadBefore.map((x) => x.toFixed(1)).join("/")})`).join("; ")}. The runs measured the code named with them on the same machine, which other jobs share (load averages above); a ratio that moves between runs by less than the largest movement here is noise.`,
   "",
   `| adapter | ${WORKLOADS.join(" | ")} |`,
   `| --- | ${WORKLOADS.map(() => "---").join(" | ")} |`,

@@ -74,4 +74,38 @@ describeEachBackend("executemany of insert(t)", (ctx) => {
     expect(missing).toBeInstanceOf(ArgumentError);
     expect(await count(ctx.engine)).toBe(0);
   });
+
+  it("binds each row by name in an executemany of text(); a missing, undefined or inherited-only value is refused", async () => {
+    await ctx.engine.begin((conn) =>
+      conn.execute(insert(items), [
+        { id: 1, name: "a" },
+        { id: 2, name: "b" },
+      ]),
+    );
+    const update = text(`UPDATE ${items.name} SET name = :toString, qty = :qty WHERE id = :id`);
+    await ctx.engine.begin((conn) =>
+      conn.execute(update, [
+        { id: 1, toString: "one", qty: 10 },
+        { id: 2, toString: "two", qty: null },
+      ]),
+    );
+    const rows = await ctx.engine.connect(async (conn) =>
+      (await conn.execute(select(items.c.id, items.c.name, items.c.qty).orderBy(items.c.id))).all().map((r) => r._tuple()),
+    );
+    expect(rows).toEqual([
+      [1, "one", 10],
+      [2, "two", null],
+    ]);
+    // A parameter named like an Object.prototype member must come from the row itself.
+    const inherited = await ctx.engine.begin((conn) => conn.execute(update, [{ id: 1, qty: 1 }, { id: 2, qty: 2 }])).catch((e: unknown) => e);
+    expect(inherited).toBeInstanceOf(ArgumentError);
+    expect((inherited as Error).message).toMatch(/A value is required for bind parameter "toString"/);
+    const undefinedValue = await ctx.engine
+      .begin((conn) => conn.execute(update, [{ id: 1, toString: "x", qty: 1 }, { id: 2, toString: undefined, qty: 2 }]))
+      .catch((e: unknown) => e);
+    expect(undefinedValue).toBeInstanceOf(ArgumentError);
+    expect((undefinedValue as Error).message).toMatch(/"toString" is undefined; use null/);
+    const after = await ctx.engine.connect(async (conn) => (await conn.execute(select(items.c.name).orderBy(items.c.id))).scalars().all());
+    expect(after).toEqual(["one", "two"]);
+  });
 });

@@ -723,7 +723,8 @@ export class SQLCompiler {
     let sql = "";
     for (const part of scanText(node.text)) {
       if ("text" in part) sql += part.text;
-      else sql += this.bindParameter(part.param, node.bindTypes[part.param], state);
+      // Own properties only: a parameter named `toString` or `constructor` has no declared type.
+      else sql += this.bindParameter(part.param, Object.hasOwn(node.bindTypes, part.param) ? node.bindTypes[part.param] : undefined, state);
     }
     return sql;
   }
@@ -999,7 +1000,7 @@ export function boundParams(compiled: CompiledSQL): unknown[] {
   const byPosition = compiled.boundByPosition;
   return compiled.bindNames.map((name, i) => {
     const value = byPosition?.[i];
-    return value !== undefined ? value : compiled.boundValues[name];
+    return value !== undefined ? value : Object.hasOwn(compiled.boundValues, name) ? compiled.boundValues[name] : undefined;
   });
 }
 

@@ -47,7 +47,9 @@ export abstract class ClauseElement {
     const compiler = typeof options.dialect === "string" ? compilerFor(options.dialect) : options.dialect.createCompiler();
     const compiled = compiler.compile(this as never);
     const byPosition = compiled.boundByPosition;
-    const params = compiled.bindNames.map((name, i) => (byPosition?.[i] !== undefined ? byPosition[i] : compiled.boundValues[name]));
+    const params = compiled.bindNames.map((name, i) =>
+      byPosition?.[i] !== undefined ? byPosition[i] : Object.hasOwn(compiled.boundValues, name) ? compiled.boundValues[name] : undefined,
+    );
     return { sql: compiled.sql, params, compiled };
   }
 }

@@ -400,48 +400,57 @@ export class Connection implements AsyncDisposable {
    * write, so its BEGIN may wait (see the engine option `deferBegin`).
    */
   async #prepare(readOnly: boolean): Promise<DriverConnection> {
-    const ready = this.#prepareNow(readOnly);
-    return ready !== undefined ? ready : this.#prepareLater(readOnly);
+    return this.#prepareNow(readOnly) ?? this.#prepareLater(readOnly);
   }
 
   /**
    * The synchronous path of {@link #prepare}: the driver connection when it is
-   * checked out and needs no BEGIN sent before this statement, else undefined.
-   * Statements run through it without an extra await per call.
+   * checked out and no BEGIN has to be awaited before this statement, else
+   * undefined. Statements run through it without an extra await per call.
    */
   #prepareNow(readOnly: boolean): DriverConnection | undefined {
     this.#assertUsable();
     const pooled = this.#pooled;
-    if (pooled === undefined) return undefined;
-    if (this.#begunOnServer || (readOnly && this.#readsBeforeBegin) || this.#beginWithoutServer(readOnly)) return pooled.connection;
-    return undefined;
+    return pooled !== undefined && this.#readyWithoutServer(readOnly) ? pooled.connection : undefined;
   }
 
   async #prepareLater(readOnly: boolean): Promise<DriverConnection> {
     if (this.#pooled === undefined) this.#pooled = await this.engine.pool.checkout();
-    if (!this.#begunOnServer && !(readOnly && this.#readsBeforeBegin) && !this.#beginWithoutServer(readOnly)) {
-      await this.#ensureTransaction(readOnly);
-    }
+    if (!this.#readyWithoutServer(readOnly)) await this.#ensureTransaction(readOnly);
     return this.#pooled.connection;
+  }
+
+  /**
+   * Whether the statement can run without awaiting a BEGIN: the transaction is
+   * open on the server, a read may still precede its BEGIN, or it can begin
+   * here without the server. A BEGIN already under way is left to
+   * {@link #ensureTransaction}, which waits for it.
+   */
+  #readyWithoutServer(readOnly: boolean): boolean {
+    if (this.#begunOnServer || (readOnly && this.#readsBeforeBegin)) return true;
+    return this.#beginning === undefined && this.#beginWithoutServer(readOnly);
   }
 
   /**
    * Begins the transaction when nothing needs to go to the server (AUTOCOMMIT,
    * or a read that may precede BEGIN at a level already known), and says
-   * whether it did. Anything else, including a BEGIN already under way, is left
-   * to {@link #ensureTransaction}.
+   * whether it did.
    */
   #beginWithoutServer(readOnly: boolean): boolean {
-    if (this.#beginning !== undefined) return false;
     const autocommit = this.#isolationLevel === "AUTOCOMMIT";
     if (!autocommit && !(readOnly && this.engine._readsMayPrecedeBeginKnown(this.#isolationLevel) === true)) return false;
+    this.#startTransaction();
+    if (autocommit) this.#begunOnServer = true;
+    else this.#readsBeforeBegin = true;
+    return true;
+  }
+
+  /** The Transaction object of a transaction begun now (once per transaction, with the `begin` event). */
+  #startTransaction(): void {
     if (this.#transaction === undefined) {
       this.#transaction = new Transaction(this);
       this.engine.events.emit("begin", this);
     }
-    if (autocommit) this.#begunOnServer = true;
-    else this.#readsBeforeBegin = true;
-    return true;
   }
 
   async #ensureTransaction(readOnly: boolean): Promise<void> {
@@ -458,15 +467,10 @@ export class Connection implements AsyncDisposable {
   }
 
   async #beginTransaction(readOnly: boolean): Promise<void> {
+    if (this.#beginWithoutServer(readOnly)) return;
     const pooled = this.#pooled as PooledConnection<DriverConnection>;
-    if (this.#transaction === undefined) {
-      this.#transaction = new Transaction(this);
-      this.engine.events.emit("begin", this);
-    }
-    if (this.#isolationLevel === "AUTOCOMMIT") {
-      this.#begunOnServer = true;
-      return;
-    }
+    this.#startTransaction();
+    // Here the level is not known yet (asked once per engine) or does not let reads precede BEGIN.
     if (readOnly && (this.engine._readsMayPrecedeBeginKnown(this.#isolationLevel) ?? (await this.#learnDefaultLevel(pooled)))) {
       this.#readsBeforeBegin = true;
       return;

@@ -32,6 +32,9 @@ export interface DriverColumn {
   readonly valueKind?: DriverValueKind | undefined;
 }
 
+/** The column list of a result without columns, for every driver (frozen, as {@link DriverResult.columns} asks of a shared list). */
+export const NO_COLUMNS: readonly DriverColumn[] = Object.freeze([]);
+
 /** What a driver returns for one executed statement. */
 export interface DriverResult {
   /**

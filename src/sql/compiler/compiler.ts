@@ -995,14 +995,8 @@ function indexBinds(binds: readonly BindParameter[]): Map<BindParameter, number>
   return index;
 }
 
-/** The positional parameters of a compiled statement from the values bound when it was built (`undefined` for those given at execution). */
-export function boundParams(compiled: CompiledSQL): unknown[] {
-  const byPosition = compiled.boundByPosition;
-  return compiled.bindNames.map((name, i) => {
-    const value = byPosition?.[i];
-    return value !== undefined ? value : Object.hasOwn(compiled.boundValues, name) ? compiled.boundValues[name] : undefined;
-  });
-}
+// In a module of its own so that ClauseElement.compile() can use it without an import cycle.
+export { boundParams } from "./bound-params.js";
 
 function newState(bindIndex?: Map<BindParameter, number>): CompileState {
   return {

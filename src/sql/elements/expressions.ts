@@ -12,6 +12,7 @@ import { Boolean as BooleanType, Integer, String as StringType } from "../types/
 import type { TypeEngine } from "../types/type-api.js";
 import { NullType } from "../types/type-api.js";
 import type { CompiledSQL } from "../compiler/compiler.js";
+import { boundParams } from "../compiler/bound-params.js";
 import { compilerFor } from "../compiler/registry.js";
 
 /** The base of every node of a statement tree. */
@@ -46,11 +47,7 @@ export abstract class ClauseElement {
   compile(options: CompileOptions): CompiledStatement {
     const compiler = typeof options.dialect === "string" ? compilerFor(options.dialect) : options.dialect.createCompiler();
     const compiled = compiler.compile(this as never);
-    const byPosition = compiled.boundByPosition;
-    const params = compiled.bindNames.map((name, i) =>
-      byPosition?.[i] !== undefined ? byPosition[i] : Object.hasOwn(compiled.boundValues, name) ? compiled.boundValues[name] : undefined,
-    );
-    return { sql: compiled.sql, params, compiled };
+    return { sql: compiled.sql, params: boundParams(compiled), compiled };
   }
 }
 

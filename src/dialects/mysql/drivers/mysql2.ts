@@ -40,6 +40,7 @@ import type {
   DriverResult,
   TranslatedError,
 } from "../../../engine/interfaces.js";
+import { NO_COLUMNS } from "../../../engine/interfaces.js";
 import { importDriver } from "../../../engine/registry.js";
 import type { URL } from "../../../engine/url.js";
 import { convertRows, describeColumns, planRows, type MySQLField, type RowPlan } from "../columns.js";
@@ -52,7 +53,6 @@ type Mysql2Module = typeof mysql2;
 export const DEFAULT_MAX_PREPARED_STATEMENTS = 256;
 
 const EMPTY_ROWS: unknown[][] = [];
-const NO_COLUMNS: readonly DriverColumn[] = Object.freeze([]);
 
 /**
  * Options that fix Athanor's value representation; `driverOptions` cannot

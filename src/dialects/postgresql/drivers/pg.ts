@@ -23,6 +23,7 @@ import type {
   DriverResult,
   TranslatedError,
 } from "../../../engine/interfaces.js";
+import { NO_COLUMNS } from "../../../engine/interfaces.js";
 import type { URL } from "../../../engine/url.js";
 import { readConnectSettings, withoutKeys } from "../connect-settings.js";
 import type { PostgresConnectSettings, SslMode } from "../connect-settings.js";
@@ -100,7 +101,6 @@ function columnsOf(fields: readonly FieldDef[]): DriverColumn[] {
   return fields.map((field) => ({ name: field.name, type: typeName(field.dataTypeID), valueKind: valueKindOf(field.dataTypeID) }));
 }
 
-const NO_COLUMNS: readonly DriverColumn[] = Object.freeze([]);
 /** Row-returning statements whose column list a connection remembers. */
 const KNOWN_COLUMNS_SIZE = 100;
 

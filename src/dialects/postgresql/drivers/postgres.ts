@@ -23,6 +23,7 @@ import type {
   DriverResult,
   TranslatedError,
 } from "../../../engine/interfaces.js";
+import { NO_COLUMNS } from "../../../engine/interfaces.js";
 import type { URL } from "../../../engine/url.js";
 import { readConnectSettings, withoutKeys } from "../connect-settings.js";
 import type { SslMode } from "../connect-settings.js";
@@ -124,10 +125,8 @@ function sslOption(mode: SslMode | undefined): unknown {
 }
 
 // postgres.js keeps one column list per prepared statement: describing it once gives the result
-// the same array on every run, and with it the conversions and row class derived from it.
-// Frozen, as DriverResult.columns asks of a list handed back on every run.
+// the same (frozen) array on every run, and with it the conversions and row class derived from it.
 const described = new WeakMap<readonly PgjsColumn[], readonly DriverColumn[]>();
-const NO_COLUMNS: readonly DriverColumn[] = Object.freeze([]);
 
 function columnsOf(columns: readonly PgjsColumn[] | null | undefined): readonly DriverColumn[] {
   if (columns === null || columns === undefined || columns.length === 0) return NO_COLUMNS;

@@ -27,6 +27,7 @@ import type {
   DriverResult,
   TranslatedError,
 } from "../../../engine/interfaces.js";
+import { NO_COLUMNS } from "../../../engine/interfaces.js";
 import { importDriver } from "../../../engine/registry.js";
 import type { URL } from "../../../engine/url.js";
 import { convertRows, describeColumns, planColumns, toNumberIfSafe, type ColumnPlan } from "../columns.js";
@@ -47,7 +48,6 @@ export const DEFAULT_STATEMENT_CACHE_SIZE = 100;
 const SCHEMA_CHANGE = /^\s*(create|drop|alter)\b/i;
 const JOURNAL_MODES = new Set(["delete", "truncate", "persist", "memory", "wal", "off"]);
 const EMPTY: unknown[][] = [];
-const NO_COLUMNS: readonly DriverColumn[] = Object.freeze([]);
 
 /** True when the URL names an in-memory database. */
 export function isMemoryUrl(url: URL): boolean {

@@ -18,6 +18,8 @@ import {
   Text,
   TypeDecorator,
   column,
+  passesKind,
+  passesUnchanged,
   insert,
   select,
   text,
@@ -151,6 +153,15 @@ describe("column and table arguments", () => {
     }
     const prices = new Table("prices", new MetaData(), { amount: column(new Cents(), { nullable: false }) });
     expectTypeOf(prices.c.amount._type).toEqualTypeOf<number>();
+  });
+
+  it("passesKind gives back the processor it marks, with its own type", () => {
+    const readText = (value: unknown): string => (typeof value === "string" ? value : String(value));
+    expectTypeOf(passesKind("string", readText)).toEqualTypeOf<typeof readText>();
+    expectTypeOf(passesKind("number", (value: unknown) => Number(value))).returns.toEqualTypeOf<number>();
+    expectTypeOf(passesUnchanged(readText, "string")).toEqualTypeOf<boolean>();
+    // @ts-expect-error only "string" and "number" are kinds a driver guarantees
+    passesKind("date", readText);
   });
 
   it("takes constraints among the items, and text() as a server default", () => {
